@@ -1,0 +1,116 @@
+package io.latchkey;
+
+import io.latchkey.config.AppConfig;
+import io.latchkey.config.ConfigException;
+import io.latchkey.db.DatabaseTarget;
+import io.latchkey.db.EmbeddedDatabase;
+import io.latchkey.db.Migrations;
+import io.latchkey.http.HttpVerticle;
+import io.latchkey.session.SessionVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running node, started in a fixed order: database (embedded when {@code DATABASE_URL} is unset),
+ * migrations, Vert.x, the session verticle, then one HTTP verticle per core. If any step fails, the
+ * steps already taken are undone and the failure is thrown: a node is either fully up or not at all.
+ * {@link #stop()} undoes them in reverse, gracefully.
+ */
+public final class Application {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Application.class);
+
+  private final EmbeddedDatabase embedded;
+  private final Vertx vertx;
+  private final String httpDeployment;
+  private final String sessionDeployment;
+  private final int httpPort;
+
+  private Application(EmbeddedDatabase embedded, Vertx vertx, String sessionDeployment, String httpDeployment,
+      int httpPort) {
+    this.embedded = embedded;
+    this.vertx = vertx;
+    this.sessionDeployment = sessionDeployment;
+    this.httpDeployment = httpDeployment;
+    this.httpPort = httpPort;
+  }
+
+  /** Starts a node; blocks until it listens. Call from a plain thread, never from an event loop. */
+  public static Application start(AppConfig config) throws Exception {
+    EmbeddedDatabase embedded = null;
+    Vertx vertx = null;
+    try {
+      DatabaseTarget database;
+      if (config.databaseUrl().isPresent()) {
+        database = DatabaseTarget.fromUrl(config.databaseUrl().get());
+      } else {
+        if (!EmbeddedDatabase.available()) {
+          throw new ConfigException("DATABASE_URL must be set: this build carries no embedded PostgreSQL");
+        }
+        embedded = EmbeddedDatabase.start(config.dataDir(), config.embeddedDbPort());
+        database = embedded.target();
+      }
+      LOG.info("Using database {}", database);
+      Migrations.migrate(database, config.dbSchema());
+
+      vertx = Vertx.vertx();
+      String session = vertx.deployVerticle(new SessionVerticle(database, config)).await();
+      List<HttpVerticle> servers = new CopyOnWriteArrayList<>();
+      String http = vertx.deployVerticle(() -> {
+        HttpVerticle server = new HttpVerticle(config);
+        servers.add(server);
+        return server;
+      }, new DeploymentOptions().setInstances(config.httpInstances())).await();
+      int port = servers.get(0).actualPort();
+      LOG.info("latchkey listening on http://{}:{} ({} HTTP verticle instance(s))", config.httpHost(), port,
+          config.httpInstances());
+      return new Application(embedded, vertx, session, http, port);
+    } catch (Exception | Error e) {
+      if (vertx != null) {
+        closeQuietly(vertx);
+      }
+      if (embedded != null) {
+        embedded.close();
+      }
+      throw e;
+    }
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /**
+   * Graceful stop: HTTP servers stop accepting and finish in-flight requests, then the session verticle
+   * closes its pool, then Vert.x and the embedded database stop.
+   */
+  public void stop() throws Exception {
+    LOG.info("Stopping");
+    try {
+      vertx.undeploy(httpDeployment).await();
+      vertx.undeploy(sessionDeployment).await();
+      vertx.close().await();
+    } finally {
+      if (embedded != null) {
+        embedded.close();
+      }
+    }
+    LOG.info("Stopped");
+  }
+
+  private static void closeQuietly(Vertx vertx) {
+    try {
+      vertx.close().await();
+    } catch (Exception e) {
+      LOG.warn("Vert.x did not close cleanly", e);
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package io.latchkey.config;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every setting of one node, read once at start-up. The names are the environment variables that
+ * override conf/config.json (see the README's configuration table).
+ */
+public record AppConfig(
+    String httpHost,
+    int httpPort,
+    int httpInstances,
+    Duration httpShutdownGrace,
+    Optional<String> databaseUrl,
+    Path dataDir,
+    int embeddedDbPort,
+    String dbSchema,
+    int dbPoolSize,
+    Duration dbConnectTimeout,
+    Duration healthCheckTimeout,
+    SessionCacheConfig sessionCache) {
+
+  /** The setting names, in the order the README documents them. */
+  public static final List<String> NAMES = List.of(
+      "HTTP_HOST", "HTTP_PORT", "HTTP_INSTANCES", "HTTP_SHUTDOWN_GRACE_MS",
+      "DATABASE_URL", "DATA_DIR", "EMBEDDED_DB_PORT", "DB_SCHEMA", "DB_POOL_SIZE",
+      "DB_CONNECT_TIMEOUT_MS", "HEALTH_CHECK_TIMEOUT_MS",
+      "SESSION_CACHE_MAX_ENTRIES", "SESSION_CACHE_TTL_SECONDS", "WARMUP_FETCH_SIZE", "WARMUP_RETRY_MS");
+
+  /** Settings of the session verticle's cache and its warm-up. */
+  public record SessionCacheConfig(long maxEntries, Duration ttl, int warmupFetchSize, Duration warmupRetry) {}
+
+  /**
+   * Builds and validates the configuration from the merged JSON object.
+   *
+   * @throws ConfigException naming the first setting that is missing or invalid
+   */
+  public static AppConfig from(JsonObject json) {
+    Settings s = new Settings(json);
+    int instances = s.intValue("HTTP_INSTANCES", 0, 256);
+    return new AppConfig(
+        s.string("HTTP_HOST"),
+        s.intValue("HTTP_PORT", 0, 65535),
+        instances == 0 ? Runtime.getRuntime().availableProcessors() : instances,
+        Duration.ofMillis(s.longValue("HTTP_SHUTDOWN_GRACE_MS", 0, 600_000)),
+        s.optionalString("DATABASE_URL"),
+        Path.of(s.string("DATA_DIR")),
+        s.intValue("EMBEDDED_DB_PORT", 0, 65535),
+        s.sqlIdentifier("DB_SCHEMA"),
+        s.intValue("DB_POOL_SIZE", 1, 1000),
+        Duration.ofMillis(s.longValue("DB_CONNECT_TIMEOUT_MS", 100, 600_000)),
+        Duration.ofMillis(s.longValue("HEALTH_CHECK_TIMEOUT_MS", 100, 600_000)),
+        new SessionCacheConfig(
+            s.longValue("SESSION_CACHE_MAX_ENTRIES", 1, 100_000_000),
+            Duration.ofSeconds(s.longValue("SESSION_CACHE_TTL_SECONDS", 1, 31_536_000)),
+            s.intValue("WARMUP_FETCH_SIZE", 1, 100_000),
+            Duration.ofMillis(s.longValue("WARMUP_RETRY_MS", 10, 600_000))));
+  }
+
+  /** A copy with another database URL (tests and the embedded database use this). */
+  public AppConfig withDatabaseUrl(String url) {
+    return new AppConfig(httpHost, httpPort, httpInstances, httpShutdownGrace, Optional.of(url), dataDir,
+        embeddedDbPort, dbSchema, dbPoolSize, dbConnectTimeout, healthCheckTimeout, sessionCache);
+  }
+}

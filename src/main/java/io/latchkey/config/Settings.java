@@ -1,0 +1,60 @@
+package io.latchkey.config;
+
+import io.vertx.core.json.JsonObject;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Typed, validated reads from the merged configuration object (conf/ defaults overlaid by environment
+ * variables). Environment values arrive as strings, file values as JSON types; both are accepted.
+ * Every failure names the setting but never echoes its value, because some settings are secrets.
+ */
+final class Settings {
+
+  private static final Pattern SQL_IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+
+  private final JsonObject source;
+
+  Settings(JsonObject source) {
+    this.source = source;
+  }
+
+  Optional<String> optionalString(String name) {
+    Object value = source.getValue(name);
+    if (value == null) {
+      return Optional.empty();
+    }
+    String text = value.toString().trim();
+    return text.isEmpty() ? Optional.empty() : Optional.of(text);
+  }
+
+  String string(String name) {
+    return optionalString(name).orElseThrow(() -> new ConfigException(name + " must be set"));
+  }
+
+  long longValue(String name, long min, long max) {
+    String text = string(name);
+    long value;
+    try {
+      value = Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      throw new ConfigException(name + " must be an integer between " + min + " and " + max);
+    }
+    if (value < min || value > max) {
+      throw new ConfigException(name + " must be an integer between " + min + " and " + max);
+    }
+    return value;
+  }
+
+  int intValue(String name, int min, int max) {
+    return (int) longValue(name, min, max);
+  }
+
+  String sqlIdentifier(String name) {
+    String text = string(name);
+    if (!SQL_IDENTIFIER.matcher(text).matches()) {
+      throw new ConfigException(name + " must be a lower-case SQL identifier ([a-z_][a-z0-9_]*, at most 63 characters)");
+    }
+    return text;
+  }
+}

@@ -1,0 +1,48 @@
+package io.latchkey.http;
+
+import io.latchkey.session.SessionAddresses;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import java.time.Duration;
+
+/**
+ * {@code /readyz}: vertx-health-check procedures, each asking the session verticle over the local event
+ * bus. 200 when every check is UP; otherwise 503 and the JSON body lists each check with its status, so
+ * the failing one is named.
+ */
+final class Readiness {
+
+  static final String DATABASE = "database";
+  static final String SESSION_CACHE = "session-cache";
+
+  private Readiness() {}
+
+  static HealthCheckHandler handler(Vertx vertx, Duration timeout) {
+    DeliveryOptions ask = new DeliveryOptions().setSendTimeout(timeout.toMillis()).setLocalOnly(true);
+    HealthChecks checks = HealthChecks.create(vertx)
+        .register(DATABASE, timeout.toMillis(), promise ->
+            vertx.eventBus().<JsonObject>request(SessionAddresses.HEALTH_DATABASE, new JsonObject(), ask)
+                .onComplete(ok -> promise.complete(Status.OK()), failure -> down(promise, failure)))
+        .register(SESSION_CACHE, timeout.toMillis(), promise ->
+            vertx.eventBus().<JsonObject>request(SessionAddresses.HEALTH_CACHE, new JsonObject(), ask)
+                .onComplete(reply -> {
+                  JsonObject body = reply.body();
+                  boolean warm = body.getBoolean("warm", false);
+                  JsonObject data = new JsonObject().put("state", warm ? "warm" : "warming")
+                      .put("entries", body.getLong("size", 0L));
+                  promise.complete(warm ? Status.OK(data) : Status.KO(data));
+                }, failure -> down(promise, failure)));
+    return HealthCheckHandler.createWithHealthChecks(checks);
+  }
+
+  private static void down(Promise<Status> promise, Throwable failure) {
+    String reason = failure instanceof ReplyException reply ? reply.getMessage() : "no answer";
+    promise.complete(Status.KO(new JsonObject().put("reason", reason)));
+  }
+}
