@@ -1,0 +1,86 @@
+package io.latchkey.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.latchkey.db.DatabaseTarget;
+import io.latchkey.testing.TestConfig;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class AppConfigTest {
+
+  @Test
+  void shippedDefaultsMatchTheDocumentedOnes() {
+    AppConfig config = AppConfig.from(TestConfig.defaults());
+
+    assertThat(config.httpHost()).isEqualTo("0.0.0.0");
+    assertThat(config.httpPort()).isEqualTo(8080);
+    assertThat(config.httpInstances()).isEqualTo(Runtime.getRuntime().availableProcessors());
+    assertThat(config.databaseUrl()).isEmpty();
+    assertThat(config.dataDir()).isEqualTo(Path.of("./data"));
+    assertThat(config.dbSchema()).isEqualTo("latchkey");
+    assertThat(config.sessionCache().maxEntries()).isEqualTo(1_000_000);
+    assertThat(config.sessionCache().ttl()).isEqualTo(Duration.ofMinutes(15));
+  }
+
+  @Test
+  void environmentStringsOverrideFileValues() {
+    JsonObject json = TestConfig.defaults()
+        .put("HTTP_PORT", "9090")
+        .put("HTTP_INSTANCES", "3")
+        .put("DB_SCHEMA", "tenant_a")
+        .put("DATABASE_URL", "postgresql://svc:pw@db.internal:6543/accounts");
+
+    AppConfig config = AppConfig.from(json);
+
+    assertThat(config.httpPort()).isEqualTo(9090);
+    assertThat(config.httpInstances()).isEqualTo(3);
+    assertThat(config.dbSchema()).isEqualTo("tenant_a");
+    assertThat(config.databaseUrl()).contains("postgresql://svc:pw@db.internal:6543/accounts");
+  }
+
+  @Test
+  void blankDatabaseUrlMeansEmbedded() {
+    assertThat(AppConfig.from(TestConfig.defaults().put("DATABASE_URL", "  ")).databaseUrl()).isEmpty();
+  }
+
+  @Test
+  void invalidNumbersNameTheSetting() {
+    assertThatThrownBy(() -> AppConfig.from(TestConfig.defaults().put("HTTP_PORT", "http")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("HTTP_PORT must be an integer between 0 and 65535");
+    assertThatThrownBy(() -> AppConfig.from(TestConfig.defaults().put("DB_POOL_SIZE", "0")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("DB_POOL_SIZE");
+  }
+
+  @Test
+  void schemaMustBeAPlainIdentifier() {
+    assertThatThrownBy(() -> AppConfig.from(TestConfig.defaults().put("DB_SCHEMA", "x; DROP TABLE y")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("DB_SCHEMA");
+  }
+
+  @Test
+  void missingRequiredSettingIsNamed() {
+    JsonObject json = TestConfig.defaults();
+    json.remove("HTTP_HOST");
+    assertThatThrownBy(() -> AppConfig.from(json)).hasMessage("HTTP_HOST must be set");
+  }
+
+  @Test
+  void databaseUrlParsesAndNeverPrintsItsPassword() {
+    DatabaseTarget target = DatabaseTarget.fromUrl("postgresql://svc:s3cret@db.internal:6543/accounts");
+
+    assertThat(target.jdbcUrl()).isEqualTo("jdbc:postgresql://db.internal:6543/accounts");
+    assertThat(target.user()).isEqualTo("svc");
+    assertThat(target.password()).isEqualTo("s3cret");
+    assertThat(target.toString()).doesNotContain("s3cret");
+    assertThatThrownBy(() -> DatabaseTarget.fromUrl("mysql://svc:s3cret@db/x"))
+        .isInstanceOf(ConfigException.class)
+        .message().doesNotContain("s3cret");
+  }
+}

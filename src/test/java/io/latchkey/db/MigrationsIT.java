@@ -1,0 +1,129 @@
+package io.latchkey.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.latchkey.testing.TestPostgres;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class MigrationsIT {
+
+  private static final String SCHEMA = "latchkey";
+  private static DatabaseTarget database;
+  private static MigrateResult first;
+
+  @BeforeAll
+  static void migrateAnEmptyDatabase() {
+    database = TestPostgres.freshDatabase();
+    first = Migrations.migrate(database, SCHEMA);
+  }
+
+  @Test
+  void firstRunAppliesEveryMigrationIntoTheOwnSchema() throws SQLException {
+    assertThat(first.success).isTrue();
+    assertThat(first.migrationsExecuted).isGreaterThanOrEqualTo(1);
+    assertThat(tables()).contains("accounts", "identities", "sessions");
+  }
+
+  @Test
+  void secondRunIsANoOp() {
+    MigrateResult again = Migrations.migrate(database, SCHEMA);
+
+    assertThat(again.success).isTrue();
+    assertThat(again.migrationsExecuted).isZero();
+    assertThat(again.initialSchemaVersion).isEqualTo(first.targetSchemaVersion);
+  }
+
+  @Test
+  void anotherSchemaNameGetsItsOwnTables() throws SQLException {
+    MigrateResult other = Migrations.migrate(database, "tenant_b");
+
+    assertThat(other.migrationsExecuted).isEqualTo(first.migrationsExecuted);
+    try (Connection c = TestPostgres.connect(database); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'tenant_b'")) {
+      rs.next();
+      assertThat(rs.getInt(1)).isGreaterThanOrEqualTo(3);
+    }
+  }
+
+  @Test
+  void identityIsUniquePerKindAndSubject() throws SQLException {
+    try (Connection c = TestPostgres.connect(database); Statement s = c.createStatement()) {
+      s.execute("SET search_path = " + SCHEMA);
+      s.execute("INSERT INTO accounts (account_id) VALUES ('018f0000-0000-7000-8000-000000000001')");
+      s.execute("INSERT INTO accounts (account_id) VALUES ('018f0000-0000-7000-8000-000000000002')");
+      s.execute("INSERT INTO identities (identity_id, account_id, kind, subject) VALUES "
+          + "('018f0000-0000-7000-8000-0000000000a1', '018f0000-0000-7000-8000-000000000001', 'email', 'a@example.com')");
+      assertThatThrownBy(() -> s.execute("INSERT INTO identities (identity_id, account_id, kind, subject) VALUES "
+          + "('018f0000-0000-7000-8000-0000000000a2', '018f0000-0000-7000-8000-000000000002', 'email', 'a@example.com')"))
+          .isInstanceOf(SQLException.class)
+          .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("23505");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {
+      "INSERT INTO identities (identity_id, account_id, kind, subject) VALUES (gen_random_uuid(), '018f0000-0000-7000-8000-000000000001', 'phone', '123')",
+      "INSERT INTO identities (identity_id, account_id, kind, subject) VALUES (gen_random_uuid(), '018f0000-0000-7000-8000-000000000001', 'email', ' Mixed@Example.com')",
+      "INSERT INTO identities (identity_id, account_id, kind, subject) VALUES (gen_random_uuid(), '018f0000-0000-7000-8000-000000000001', 'telegram', '-5')",
+      "INSERT INTO sessions (session_id, account_id, token_hash) VALUES (gen_random_uuid(), '018f0000-0000-7000-8000-000000000001', '\\x00')",
+      "INSERT INTO sessions (session_id, account_id, token_hash, status) VALUES (gen_random_uuid(), '018f0000-0000-7000-8000-000000000001', decode(repeat('ab', 32), 'hex'), 'revoked')",
+  })
+  void constraintsRejectMalformedRows(String insert) throws SQLException {
+    try (Connection c = TestPostgres.connect(database); Statement s = c.createStatement()) {
+      s.execute("SET search_path = " + SCHEMA);
+      s.execute("INSERT INTO accounts (account_id) VALUES ('018f0000-0000-7000-8000-000000000001') ON CONFLICT DO NOTHING");
+      assertThatThrownBy(() -> s.execute(insert))
+          .isInstanceOf(SQLException.class)
+          .extracting(e -> ((SQLException) e).getSQLState()).isEqualTo("23514");
+    }
+  }
+
+  /** With sequential scans priced out, a query whose plan still has no index has no index to use. */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {
+      "SELECT * FROM sessions WHERE token_hash = '\\x00'",
+      "SELECT * FROM sessions WHERE session_id = '018f0000-0000-7000-8000-000000000001'",
+      "SELECT * FROM sessions WHERE account_id = '018f0000-0000-7000-8000-000000000001' ORDER BY created_at DESC",
+      "UPDATE sessions SET status = 'revoked', revoked_at = now() WHERE account_id = '018f0000-0000-7000-8000-000000000001' AND status = 'active'",
+      "SELECT * FROM sessions WHERE status = 'active' ORDER BY coalesce(last_seen_at, created_at) DESC LIMIT 10",
+      "SELECT session_id FROM sessions WHERE revoked_at > now() - interval '1 minute'",
+      "SELECT * FROM identities WHERE kind = 'email' AND subject = 'a@example.com'",
+      "SELECT * FROM identities WHERE account_id = '018f0000-0000-7000-8000-000000000001'",
+  })
+  void everyPlannedQueryIsAnIndexLookup(String query) throws SQLException {
+    try (Connection c = TestPostgres.connect(database); Statement s = c.createStatement()) {
+      s.execute("SET search_path = " + SCHEMA);
+      s.execute("SET enable_seqscan = off");
+      List<String> plan = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery("EXPLAIN " + query)) {
+        while (rs.next()) {
+          plan.add(rs.getString(1));
+        }
+      }
+      assertThat(String.join("\n", plan)).containsPattern("Index (Only )?Scan|Bitmap Index Scan");
+    }
+  }
+
+  private static List<String> tables() throws SQLException {
+    List<String> names = new ArrayList<>();
+    try (Connection c = TestPostgres.connect(database); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = '" + SCHEMA + "'")) {
+      while (rs.next()) {
+        names.add(rs.getString(1));
+      }
+    }
+    return names;
+  }
+}

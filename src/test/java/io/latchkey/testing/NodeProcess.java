@@ -1,0 +1,86 @@
+package io.latchkey.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A latchkey node running the packaged jar in its own JVM, configured by environment variables only,
+ * exactly as an operator runs it. Its output goes to a log file the test can read.
+ */
+public final class NodeProcess implements AutoCloseable {
+
+  private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+)");
+
+  private final Process process;
+  private final Path log;
+
+  private NodeProcess(Process process, Path log) {
+    this.process = process;
+    this.log = log;
+  }
+
+  /** Starts {@code java -jar latchkey.jar} in {@code workDir} with only {@code env} (plus PATH) set. */
+  public static NodeProcess start(Path workDir, Map<String, String> env) throws IOException {
+    String jar = System.getProperty("latchkey.jar");
+    if (jar == null || !Files.exists(Path.of(jar))) {
+      throw new IllegalStateException("the packaged jar is missing (run through 'mvn verify'): " + jar);
+    }
+    Path log = Files.createTempFile(workDir, "node-", ".log");
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar", jar));
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .directory(workDir.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    builder.environment().clear();
+    builder.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+    builder.environment().putAll(env);
+    return new NodeProcess(builder.start(), log);
+  }
+
+  /** Waits for the "listening on" line and returns the port it names. */
+  public int awaitListening(Duration timeout) throws Exception {
+    String line = Eventually.await(timeout, this::output,
+        out -> LISTENING.matcher(out).find() || !process.isAlive(), "the node to listen");
+    Matcher m = LISTENING.matcher(line);
+    if (!m.find()) {
+      throw new AssertionError("the node exited with " + process.exitValue() + " before listening:\n" + line);
+    }
+    return Integer.parseInt(m.group(1));
+  }
+
+  /** Sends SIGTERM and waits for the process to end; returns its exit status. */
+  public int terminate(Duration timeout) throws InterruptedException {
+    process.destroy();
+    return awaitExit(timeout);
+  }
+
+  public int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("the node did not exit within " + timeout.toMillis() + " ms");
+    }
+    return process.exitValue();
+  }
+
+  public String output() throws IOException {
+    return Files.readString(log);
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  @Override
+  public void close() {
+    process.destroyForcibly();
+  }
+}
