@@ -1,7 +1,6 @@
 package io.latchkey;
 
 import io.latchkey.config.AppConfig;
-import io.latchkey.config.ConfigException;
 import io.latchkey.db.DatabaseTarget;
 import io.latchkey.db.EmbeddedDatabase;
 import io.latchkey.db.Migrations;
@@ -48,9 +47,6 @@ public final class Application {
       if (config.databaseUrl().isPresent()) {
         database = DatabaseTarget.fromUrl(config.databaseUrl().get());
       } else {
-        if (!EmbeddedDatabase.available()) {
-          throw new ConfigException("DATABASE_URL must be set: this build carries no embedded PostgreSQL");
-        }
         embedded = EmbeddedDatabase.start(config.dataDir(), config.embeddedDbPort());
         database = embedded.target();
       }

@@ -1,8 +1,8 @@
 package io.latchkey.db;
 
+import io.latchkey.config.ConfigException;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedDatabase implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDatabase.class);
-  private static final String ZONKY = "io.zonky.test.db.postgres.embedded.EmbeddedPostgres";
+  /** What io.zonky says when the binaries artifact is not on the class path (the container build). */
+  private static final String NO_BINARIES = "Missing embedded postgres binaries";
 
   private final EmbeddedPostgres postgres;
 
@@ -23,20 +24,13 @@ public final class EmbeddedDatabase implements AutoCloseable {
     this.postgres = postgres;
   }
 
-  /** Whether this build carries the embedded PostgreSQL (the container build does not). */
-  public static boolean available() {
-    try {
-      Class.forName(ZONKY, false, EmbeddedDatabase.class.getClassLoader());
-      return true;
-    } catch (ClassNotFoundException e) {
-      return false;
-    }
-  }
-
-  /** Starts PostgreSQL on {@code dataDir/postgres}, initialising it on first use. Port 0 picks a free port. */
+  /**
+   * Starts PostgreSQL on {@code dataDir/postgres}, initialising it on first use. Port 0 picks a free port.
+   *
+   * @throws ConfigException when this build carries no PostgreSQL binaries (the container image)
+   */
   public static EmbeddedDatabase start(Path dataDir, int port) throws IOException {
     Path pgData = dataDir.toAbsolutePath().resolve("postgres");
-    Files.createDirectories(pgData);
     EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
         .setDataDirectory(pgData)
         .setCleanDataDirectory(false)
@@ -45,7 +39,15 @@ public final class EmbeddedDatabase implements AutoCloseable {
     if (port != 0) {
       builder.setPort(port);
     }
-    EmbeddedPostgres postgres = builder.start();
+    EmbeddedPostgres postgres;
+    try {
+      postgres = builder.start();
+    } catch (IllegalStateException e) {
+      if (NO_BINARIES.equals(e.getMessage())) {
+        throw new ConfigException("DATABASE_URL must be set: this build carries no embedded PostgreSQL");
+      }
+      throw e;
+    }
     LOG.info("Embedded PostgreSQL started on 127.0.0.1:{} with data in {}", postgres.getPort(), pgData);
     return new EmbeddedDatabase(postgres);
   }

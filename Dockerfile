@@ -1,0 +1,29 @@
+# syntax=docker/dockerfile:1
+
+# Build stage: the runnable jar, without the embedded PostgreSQL (-Dcontainer): the image needs DATABASE_URL.
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml .
+RUN mvn -B -q -Dcontainer dependency:go-offline
+COPY conf conf
+COPY src src
+RUN mvn -B -q -Dcontainer -Dmaven.test.skip=true package
+
+# Run stage: a JRE, a non-root user, the jar and its defaults.
+FROM eclipse-temurin:17-jre
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends curl \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin latchkey
+WORKDIR /app
+COPY --from=build /src/target/latchkey.jar /app/latchkey.jar
+COPY conf /app/conf
+USER 10001
+EXPOSE 8080
+ENV HTTP_HOST=0.0.0.0 \
+    HTTP_PORT=8080 \
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
+  CMD curl -fsS http://127.0.0.1:8080/readyz > /dev/null || exit 1
+# exec form: the JVM is PID 1 and receives SIGTERM directly, so shutdown is graceful
+ENTRYPOINT ["java", "-jar", "/app/latchkey.jar"]
