@@ -22,17 +22,28 @@ public record AppConfig(
     int dbPoolSize,
     Duration dbConnectTimeout,
     Duration healthCheckTimeout,
-    SessionCacheConfig sessionCache) {
+    Duration eventBusTimeout,
+    SessionCacheConfig sessionCache,
+    LastSeenConfig lastSeen) {
 
   /** The setting names, in the order the README documents them. */
   public static final List<String> NAMES = List.of(
       "HTTP_HOST", "HTTP_PORT", "HTTP_INSTANCES", "HTTP_SHUTDOWN_GRACE_MS",
       "DATABASE_URL", "DATA_DIR", "EMBEDDED_DB_PORT", "DB_SCHEMA", "DB_POOL_SIZE",
-      "DB_CONNECT_TIMEOUT_MS", "HEALTH_CHECK_TIMEOUT_MS",
-      "SESSION_CACHE_MAX_ENTRIES", "SESSION_CACHE_TTL_SECONDS", "WARMUP_FETCH_SIZE", "WARMUP_RETRY_MS");
+      "DB_CONNECT_TIMEOUT_MS", "HEALTH_CHECK_TIMEOUT_MS", "EVENT_BUS_TIMEOUT_MS",
+      "SESSION_CACHE_MAX_ENTRIES", "SESSION_CACHE_TTL_SECONDS", "NEGATIVE_CACHE_TTL_MS",
+      "NEGATIVE_CACHE_MAX_ENTRIES", "MAX_INFLIGHT_MISSES", "WARMUP_FETCH_SIZE", "WARMUP_RETRY_MS",
+      "LAST_SEEN_INTERVAL_MS", "LAST_SEEN_FLUSH_MS", "LAST_SEEN_MAX_PENDING");
 
-  /** Settings of the session verticle's cache and its warm-up. */
-  public record SessionCacheConfig(long maxEntries, Duration ttl, int warmupFetchSize, Duration warmupRetry) {}
+  /** Settings of the session verticle's cache, its negative cache, its miss bound and its warm-up. */
+  public record SessionCacheConfig(long maxEntries, Duration ttl, Duration negativeTtl, long negativeMaxEntries,
+      int maxInflightMisses, int warmupFetchSize, Duration warmupRetry) {}
+
+  /**
+   * Coalesced {@code last_seen_at} writes: each session is marked at most once per {@code interval}; marks
+   * are written every {@code flushEvery} in one statement; at most {@code maxPending} wait.
+   */
+  public record LastSeenConfig(Duration interval, Duration flushEvery, int maxPending) {}
 
   /**
    * Builds and validates the configuration from the merged JSON object.
@@ -54,16 +65,25 @@ public record AppConfig(
         s.intValue("DB_POOL_SIZE", 1, 1000),
         Duration.ofMillis(s.longValue("DB_CONNECT_TIMEOUT_MS", 100, 600_000)),
         Duration.ofMillis(s.longValue("HEALTH_CHECK_TIMEOUT_MS", 100, 600_000)),
+        Duration.ofMillis(s.longValue("EVENT_BUS_TIMEOUT_MS", 100, 600_000)),
         new SessionCacheConfig(
             s.longValue("SESSION_CACHE_MAX_ENTRIES", 1, 100_000_000),
             Duration.ofSeconds(s.longValue("SESSION_CACHE_TTL_SECONDS", 1, 31_536_000)),
+            Duration.ofMillis(s.longValue("NEGATIVE_CACHE_TTL_MS", 1, 3_600_000)),
+            s.longValue("NEGATIVE_CACHE_MAX_ENTRIES", 1, 100_000_000),
+            s.intValue("MAX_INFLIGHT_MISSES", 1, 100_000),
             s.intValue("WARMUP_FETCH_SIZE", 1, 100_000),
-            Duration.ofMillis(s.longValue("WARMUP_RETRY_MS", 10, 600_000))));
+            Duration.ofMillis(s.longValue("WARMUP_RETRY_MS", 10, 600_000))),
+        new LastSeenConfig(
+            Duration.ofMillis(s.longValue("LAST_SEEN_INTERVAL_MS", 1, 86_400_000)),
+            Duration.ofMillis(s.longValue("LAST_SEEN_FLUSH_MS", 10, 86_400_000)),
+            s.intValue("LAST_SEEN_MAX_PENDING", 1, 10_000_000)));
   }
 
   /** A copy with another database URL (tests and the embedded database use this). */
   public AppConfig withDatabaseUrl(String url) {
     return new AppConfig(httpHost, httpPort, httpInstances, httpShutdownGrace, Optional.of(url), dataDir,
-        embeddedDbPort, dbSchema, dbPoolSize, dbConnectTimeout, healthCheckTimeout, sessionCache);
+        embeddedDbPort, dbSchema, dbPoolSize, dbConnectTimeout, healthCheckTimeout, eventBusTimeout, sessionCache,
+        lastSeen);
   }
 }

@@ -5,36 +5,83 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.latchkey.config.AppConfig.SessionCacheConfig;
 
 /**
- * The bounded session cache (Caffeine: size-bounded with TTL after write; the TTL bounds how stale an
- * entry can get). Owned by the session verticle and only touched from its event loop, so maintenance
- * runs on the calling thread instead of a shared pool.
+ * The session verticle's memory of sessions, keyed by token hash:
+ * <ul>
+ *   <li>{@code sessions}: active sessions and revocation tombstones, bounded by size (least recently used
+ *       leave first) and by a TTL after write, which bounds how stale an entry can be;</li>
+ *   <li>{@code unknown}: hashes the database did not know, remembered briefly so a client repeating a
+ *       random token costs one query per negative-cache period, not one per request.</li>
+ * </ul>
+ * Only touched from the session verticle's event loop, so Caffeine's maintenance runs on the calling
+ * thread instead of a shared pool.
  */
 public final class SessionCache {
 
-  private final Cache<TokenHash, CachedSession> entries;
+  private final Cache<TokenHash, CachedSession> sessions;
+  private final Cache<TokenHash, Boolean> unknown;
 
-  private SessionCache(Cache<TokenHash, CachedSession> entries) {
-    this.entries = entries;
+  private SessionCache(Cache<TokenHash, CachedSession> sessions, Cache<TokenHash, Boolean> unknown) {
+    this.sessions = sessions;
+    this.unknown = unknown;
   }
 
   public static SessionCache create(SessionCacheConfig config) {
-    return new SessionCache(Caffeine.newBuilder()
-        .maximumSize(config.maxEntries())
-        .expireAfterWrite(config.ttl())
-        .executor(Runnable::run)
-        .build());
+    return new SessionCache(
+        Caffeine.newBuilder()
+            .maximumSize(config.maxEntries())
+            .expireAfterWrite(config.ttl())
+            .executor(Runnable::run)
+            .build(),
+        Caffeine.newBuilder()
+            .maximumSize(config.negativeMaxEntries())
+            .expireAfterWrite(config.negativeTtl())
+            .executor(Runnable::run)
+            .build());
   }
 
-  /** Adds an entry unless one is already there: warm-up must never overwrite a newer entry or tombstone. */
-  public void putIfAbsent(TokenHash hash, CachedSession session) {
-    entries.asMap().putIfAbsent(hash, session);
-  }
-
+  /** The cached session or tombstone, or {@code null}. */
   public CachedSession get(TokenHash hash) {
-    return entries.getIfPresent(hash);
+    return sessions.getIfPresent(hash);
+  }
+
+  /**
+   * Adds what the database said unless the cache already holds something for the hash, and returns
+   * what the cache holds afterwards. A tombstone written by a revocation while the read was in flight
+   * therefore wins over the read's older "active".
+   */
+  public CachedSession fill(TokenHash hash, CachedSession fromDatabase) {
+    CachedSession previous = sessions.asMap().putIfAbsent(hash, fromDatabase);
+    return previous != null ? previous : fromDatabase;
+  }
+
+  /** A session that was just created (write-through): nothing older can be cached for a new hash. */
+  public void putCreated(TokenHash hash, CachedSession session) {
+    sessions.put(hash, session);
+    unknown.invalidate(hash);
+  }
+
+  /**
+   * Marks the session revoked, whether or not it is cached: the tombstone stops any in-flight database
+   * read from caching it as active.
+   */
+  public void tombstone(TokenHash hash, CachedSession known, long revokedAtMs) {
+    CachedSession current = sessions.getIfPresent(hash);
+    if (current != null && !current.active()) {
+      return;
+    }
+    CachedSession basis = current != null ? current : known;
+    sessions.put(hash, basis.revoked(revokedAtMs));
+  }
+
+  public boolean knownUnknown(TokenHash hash) {
+    return unknown.getIfPresent(hash) != null;
+  }
+
+  public void rememberUnknown(TokenHash hash) {
+    unknown.put(hash, Boolean.TRUE);
   }
 
   public long size() {
-    return entries.estimatedSize();
+    return sessions.estimatedSize();
   }
 }

@@ -3,6 +3,9 @@ package io.latchkey.session;
 import io.latchkey.session.impl.PgSessionStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.function.BiConsumer;
 
 /** The PostgreSQL side of sessions. All SQL lives in the implementation's query class. */
@@ -14,6 +17,43 @@ public interface SessionStore {
 
   /** Succeeds when the database answers a trivial query. */
   Future<Void> ping();
+
+  /**
+   * Inserts an active session.
+   *
+   * @return the stored row; a failed future with {@link io.latchkey.account.AccountNotFoundException} if
+   *     the account does not exist
+   */
+  Future<SessionRecord> insert(UUID sessionId, UUID accountId, TokenHash tokenHash, byte[] clientPublicKey,
+      String device);
+
+  /** The session with this token hash, active or revoked, or {@code null}. */
+  Future<SessionRecord> findByHash(TokenHash tokenHash);
+
+  /** The session with this id, or {@code null}. */
+  Future<SessionRecord> findById(UUID sessionId);
+
+  /** An account's sessions, newest first; only active ones when {@code activeOnly}. */
+  Future<List<SessionRecord>> listByAccount(UUID accountId, boolean activeOnly);
+
+  /**
+   * Revokes one session if it is active and, when {@code owner} is given, belongs to that account.
+   *
+   * @return the revocation, or {@code null} when nothing changed (unknown, someone else's, or already
+   *     revoked; see {@link #findById} to tell which)
+   */
+  Future<Revoked> revoke(UUID sessionId, UUID owner, String reason, String by);
+
+  /** Revokes, in one statement, every active session of the account except {@code keep} (nullable). */
+  Future<List<Revoked>> revokeAll(UUID accountId, UUID keep, String reason, String by);
+
+  /**
+   * Writes coalesced {@code last_seen_at} values (session id to epoch ms) in one statement; a value
+   * never moves {@code last_seen_at} backwards.
+   *
+   * @return rows updated
+   */
+  Future<Integer> touchLastSeen(Map<UUID, Long> seen);
 
   /**
    * Streams active sessions, most recently used first, at most {@code limit} of them, through a cursor

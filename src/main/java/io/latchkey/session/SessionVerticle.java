@@ -1,26 +1,44 @@
 package io.latchkey.session;
 
+import io.latchkey.account.AccountNotFoundException;
+import io.latchkey.account.AccountStore;
+import io.latchkey.account.Identity;
+import io.latchkey.account.IdentityTakenException;
+import io.latchkey.account.Provisioned;
 import io.latchkey.config.AppConfig;
 import io.latchkey.db.DatabaseTarget;
+import io.latchkey.db.Uuid7;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Owns the session cache and the PostgreSQL store, and answers on the addresses of
+ * Owns the session cache and the PostgreSQL stores, and answers on the addresses of
  * {@link SessionAddresses}. Deployed once per node, before the HTTP verticles.
  *
- * <p>Start-up completes as soon as its consumers are registered; the cache warm-up then runs in the
- * background and readiness ({@link SessionAddresses#HEALTH_CACHE}) reports when it is done, so the node
- * answers {@code /readyz} with 503 instead of refusing connections while it warms.
+ * <p>Writes go to PostgreSQL first, then to the cache. Every revocation is applied to this node's cache
+ * before the reply and published cluster-wide. Start-up completes once the consumers are registered; the
+ * cache warm-up then runs in the background and {@link SessionAddresses#HEALTH_CACHE} says when it is
+ * done, so the node answers {@code /readyz} with 503 instead of refusing connections while it warms.
  */
 public final class SessionVerticle extends VerticleBase {
 
@@ -29,8 +47,12 @@ public final class SessionVerticle extends VerticleBase {
   private final DatabaseTarget database;
   private final AppConfig config;
   private Pool pool;
-  private SessionStore store;
+  private SessionStore sessions;
+  private AccountStore accounts;
   private SessionCache cache;
+  private LastSeenBatch lastSeen;
+  private final Map<TokenHash, Future<CachedSession>> missesInFlight = new HashMap<>();
+  private boolean flushing;
   private boolean warm;
 
   public SessionVerticle(DatabaseTarget database, AppConfig config) {
@@ -50,43 +72,317 @@ public final class SessionVerticle extends VerticleBase {
         .connectingTo(database.connectOptions(config.dbSchema()))
         .using(vertx)
         .build();
-    store = SessionStore.create(pool);
+    sessions = SessionStore.create(pool);
+    accounts = AccountStore.create(pool);
     cache = SessionCache.create(config.sessionCache());
-    var bus = vertx.eventBus();
-    return Future.all(
-            bus.<JsonObject>localConsumer(SessionAddresses.HEALTH_DATABASE, this::databaseHealth).completion(),
-            bus.<JsonObject>localConsumer(SessionAddresses.HEALTH_CACHE, this::cacheHealth).completion())
+    lastSeen = new LastSeenBatch(config.lastSeen().maxPending());
+    vertx.setPeriodic(config.lastSeen().flushEvery().toMillis(), id -> flushLastSeen());
+
+    EventBus bus = vertx.eventBus();
+    return Future.all(List.of(
+            local(bus, SessionAddresses.LOOKUP, this::lookup),
+            local(bus, SessionAddresses.CREATE, this::create),
+            local(bus, SessionAddresses.GET, this::get),
+            local(bus, SessionAddresses.LIST, this::list),
+            local(bus, SessionAddresses.REVOKE, this::revoke),
+            local(bus, SessionAddresses.REVOKE_ALL, this::revokeAll),
+            local(bus, SessionAddresses.ACCOUNT_FIND_OR_CREATE, this::findOrCreateAccount),
+            local(bus, SessionAddresses.ACCOUNT_LINK, this::linkIdentity),
+            local(bus, SessionAddresses.ACCOUNT_GET, this::getAccount),
+            local(bus, SessionAddresses.HEALTH_DATABASE, this::databaseHealth),
+            local(bus, SessionAddresses.HEALTH_CACHE, this::cacheHealth),
+            bus.<JsonObject>consumer(SessionAddresses.INVALIDATED, this::applyInvalidation).completion()))
         .onSuccess(registered -> warmUp());
   }
 
+  /** Writes what last-seen marks are pending, then closes the pool. */
   @Override
   public Future<?> stop() {
-    return pool.close();
+    Future<?> flushed = lastSeen.isEmpty() ? Future.succeededFuture() : writeLastSeen(lastSeen.drain());
+    return flushed.eventually(pool::close);
   }
 
-  private void databaseHealth(Message<JsonObject> message) {
-    store.ping().onComplete(
-        ok -> message.reply(new JsonObject().put("ok", true)),
-        failure -> message.fail(SessionFailure.DATABASE_UNAVAILABLE.code(), "database did not answer a ping"));
+  private Future<Void> local(EventBus bus, String address, Function<JsonObject, Future<JsonObject>> action) {
+    Handler<Message<Object>> handler = message -> {
+      Future<JsonObject> reply;
+      try {
+        reply = action.apply(Fields.body(message.body()));
+      } catch (RuntimeException e) {
+        reply = Future.failedFuture(e);
+      }
+      reply.onComplete(message::reply, failure -> fail(message, address, failure));
+    };
+    return bus.localConsumer(address, handler).completion();
   }
 
-  private void cacheHealth(Message<JsonObject> message) {
-    message.reply(new JsonObject().put("warm", warm).put("size", cache.size()));
+  // ---- sessions ----
+
+  private Future<JsonObject> lookup(JsonObject body) {
+    TokenHash hash = Fields.tokenHash(body);
+    CachedSession cached = cache.get(hash);
+    Future<CachedSession> found = cached != null ? Future.succeededFuture(cached) : miss(hash);
+    return found.map(session -> {
+      if (session == null || !session.active()) {
+        throw new SessionNotFound();
+      }
+      if (session.markSeen(System.currentTimeMillis(), config.lastSeen().interval().toMillis())) {
+        lastSeen.mark(session.sessionId(), System.currentTimeMillis());
+      }
+      JsonObject reply = new JsonObject()
+          .put("session_id", session.sessionId().toString())
+          .put("account_id", session.accountId().toString())
+          .put("created_at_ms", session.createdAtMs());
+      if (session.clientPublicKey() != null) {
+        reply.put("client_public_key", Base64.getEncoder().encodeToString(session.clientPublicKey()));
+      }
+      return reply;
+    });
+  }
+
+  /**
+   * A cache miss goes to PostgreSQL, with three bounds on the load a caller can cause: concurrent misses
+   * for one hash share one query, unknown hashes are remembered for the negative-cache period, and at
+   * most {@code MAX_INFLIGHT_MISSES} distinct queries wait at once (beyond that: OVERLOADED).
+   */
+  private Future<CachedSession> miss(TokenHash hash) {
+    if (cache.knownUnknown(hash)) {
+      return Future.succeededFuture(null);
+    }
+    Future<CachedSession> pending = missesInFlight.get(hash);
+    if (pending != null) {
+      return pending;
+    }
+    if (missesInFlight.size() >= config.sessionCache().maxInflightMisses()) {
+      return Future.failedFuture(new Overloaded());
+    }
+    Future<CachedSession> read = sessions.findByHash(hash).map(row -> {
+      if (row == null) {
+        cache.rememberUnknown(hash);
+        return null;
+      }
+      CachedSession fromDatabase = new CachedSession(row.sessionId(), row.accountId(), row.clientPublicKey(),
+          row.createdAt().toEpochMilli(), row.active() ? 0L : row.revokedAt().toEpochMilli());
+      return cache.fill(hash, fromDatabase);
+    });
+    missesInFlight.put(hash, read);
+    return read.andThen(done -> missesInFlight.remove(hash));
+  }
+
+  private Future<JsonObject> create(JsonObject body) {
+    TokenHash hash = Fields.tokenHash(body);
+    byte[] key = Fields.optionalPublicKey(body);
+    String device = Fields.optionalString(body, "device", Fields.DEVICE_MAX);
+    Future<Provisioned> account;
+    if (body.getValue("identity") != null) {
+      account = accounts.findOrCreate(identity(body));
+    } else {
+      account = Future.succeededFuture(new Provisioned(Fields.uuid(body, "account_id"), false));
+    }
+    return account.compose(owner -> sessions.insert(Uuid7.next(), owner.accountId(), hash, key, device)
+        .map(row -> {
+          cache.putCreated(hash, new CachedSession(row.sessionId(), row.accountId(), row.clientPublicKey(),
+              row.createdAt().toEpochMilli(), 0L));
+          return new JsonObject()
+              .put("session_id", row.sessionId().toString())
+              .put("account_id", row.accountId().toString())
+              .put("account_created", owner.created())
+              .put("created_at_ms", row.createdAt().toEpochMilli());
+        }));
+  }
+
+  private Future<JsonObject> get(JsonObject body) {
+    return sessions.findById(Fields.uuid(body, "session_id")).map(row -> {
+      if (row == null) {
+        throw new SessionNotFound();
+      }
+      return row.toJson();
+    });
+  }
+
+  private Future<JsonObject> list(JsonObject body) {
+    return sessions.listByAccount(Fields.uuid(body, "account_id"), Fields.flag(body, "active_only")).map(rows -> {
+      JsonArray list = new JsonArray();
+      rows.forEach(row -> list.add(row.toJson()));
+      return new JsonObject().put("sessions", list);
+    });
+  }
+
+  private Future<JsonObject> revoke(JsonObject body) {
+    UUID sessionId = Fields.uuid(body, "session_id");
+    UUID owner = Fields.optionalUuid(body, "account_id");
+    String reason = Fields.optionalString(body, "reason", 200);
+    String by = Fields.optionalString(body, "by", 200);
+    return sessions.revoke(sessionId, owner, reason, by).compose(revoked -> {
+      if (revoked != null) {
+        broadcast(new Invalidation(revoked.revokedAtMs(), null, List.of(revoked)));
+        return Future.succeededFuture(revocationReply(sessionId, true, revoked.revokedAtMs()));
+      }
+      return sessions.findById(sessionId).map(row -> {
+        if (row == null || (owner != null && !owner.equals(row.accountId()))) {
+          throw new SessionNotFound();
+        }
+        if (row.active()) {
+          // revoked by a concurrent call between the two statements is the only way to get here active
+          throw new IllegalStateException("session changed during revocation");
+        }
+        return revocationReply(sessionId, false, row.revokedAt().toEpochMilli());
+      });
+    });
+  }
+
+  private Future<JsonObject> revokeAll(JsonObject body) {
+    UUID accountId = Fields.uuid(body, "account_id");
+    UUID keep = Fields.optionalUuid(body, "keep_session_id");
+    String reason = Fields.optionalString(body, "reason", 200);
+    String by = Fields.optionalString(body, "by", 200);
+    return sessions.revokeAll(accountId, keep, reason, by).map(revoked -> {
+      JsonArray ids = new JsonArray();
+      revoked.forEach(r -> ids.add(r.sessionId().toString()));
+      if (!revoked.isEmpty()) {
+        long at = revoked.stream().mapToLong(Revoked::revokedAtMs).max().orElseThrow();
+        broadcast(new Invalidation(at, accountId, revoked));
+      }
+      return new JsonObject().put("revoked", revoked.size()).put("session_ids", ids);
+    });
+  }
+
+  /** Applies a revocation here at once (read-your-writes), then tells every node, this one included. */
+  private void broadcast(Invalidation invalidation) {
+    apply(invalidation);
+    vertx.eventBus().publish(SessionAddresses.INVALIDATED, invalidation.toJson());
+  }
+
+  private void applyInvalidation(Message<JsonObject> message) {
+    try {
+      apply(Invalidation.fromJson(message.body()));
+    } catch (RuntimeException e) {
+      LOG.warn("Ignoring a malformed invalidation message: {}", e.getMessage());
+    }
+  }
+
+  private void apply(Invalidation invalidation) {
+    for (Revoked r : invalidation.sessions()) {
+      cache.tombstone(r.tokenHash(), new CachedSession(r.sessionId(), r.accountId(), null, 0L, 0L),
+          r.revokedAtMs());
+    }
+  }
+
+  private static JsonObject revocationReply(UUID sessionId, boolean revokedNow, long revokedAtMs) {
+    return new JsonObject()
+        .put("session_id", sessionId.toString())
+        .put("revoked", revokedNow)
+        .put("revoked_at_ms", revokedAtMs);
+  }
+
+  // ---- accounts ----
+
+  private Future<JsonObject> findOrCreateAccount(JsonObject body) {
+    return accounts.findOrCreate(identity(body)).map(p -> new JsonObject()
+        .put("account_id", p.accountId().toString())
+        .put("created", p.created()));
+  }
+
+  private Future<JsonObject> linkIdentity(JsonObject body) {
+    UUID accountId = Fields.uuid(body, "account_id");
+    return accounts.link(accountId, identity(body))
+        .map(v -> new JsonObject().put("account_id", accountId.toString()));
+  }
+
+  private Future<JsonObject> getAccount(JsonObject body) {
+    var found = body.getValue("identity") != null
+        ? accounts.findByIdentity(identity(body))
+        : accounts.findById(Fields.uuid(body, "account_id"));
+    return found.map(account -> {
+      if (account == null) {
+        throw new AccountNotFoundException();
+      }
+      return account.toJson();
+    });
+  }
+
+  private static Identity identity(JsonObject body) {
+    Object identity = body.getValue("identity");
+    if (!(identity instanceof JsonObject json)) {
+      throw new IllegalArgumentException("identity must be an object with kind and subject");
+    }
+    return Identity.fromJson(json);
+  }
+
+  // ---- health, warm-up, last-seen ----
+
+  private Future<JsonObject> databaseHealth(JsonObject body) {
+    return sessions.ping().map(v -> new JsonObject().put("ok", true));
+  }
+
+  private Future<JsonObject> cacheHealth(JsonObject body) {
+    return Future.succeededFuture(new JsonObject().put("warm", warm).put("size", cache.size()));
   }
 
   private void warmUp() {
     long started = System.nanoTime();
     var settings = config.sessionCache();
-    store.streamActive(settings.maxEntries(), settings.warmupFetchSize(), cache::putIfAbsent).onComplete(
+    sessions.streamActive(settings.maxEntries(), settings.warmupFetchSize(), cache::fill).onComplete(
         loaded -> {
           warm = true;
           LOG.info("Session cache warm: {} active session(s) loaded in {} ms", loaded,
               (System.nanoTime() - started) / 1_000_000);
         },
         failure -> {
-          LOG.warn("Session cache warm-up failed ({}); retrying in {} ms", failure.getMessage(),
+          LOG.warn("Session cache warm-up failed ({}); retrying in {} ms", describe(failure),
               settings.warmupRetry().toMillis());
           vertx.setTimer(settings.warmupRetry().toMillis(), t -> warmUp());
         });
+  }
+
+  private void flushLastSeen() {
+    if (flushing || lastSeen.isEmpty()) {
+      return;
+    }
+    flushing = true;
+    writeLastSeen(lastSeen.drain()).onComplete(done -> flushing = false);
+  }
+
+  private Future<Integer> writeLastSeen(Map<UUID, Long> batch) {
+    return sessions.touchLastSeen(batch).onFailure(failure ->
+        LOG.warn("Dropped {} last-seen update(s): {}", batch.size(), describe(failure)));
+  }
+
+  // ---- failures ----
+
+  private static void fail(Message<?> message, String address, Throwable failure) {
+    if (failure instanceof SessionNotFound) {
+      message.fail(SessionFailure.SESSION_NOT_FOUND.code(), "no such session");
+    } else if (failure instanceof AccountNotFoundException) {
+      message.fail(SessionFailure.ACCOUNT_NOT_FOUND.code(), failure.getMessage());
+    } else if (failure instanceof IdentityTakenException) {
+      message.fail(SessionFailure.IDENTITY_TAKEN.code(), failure.getMessage());
+    } else if (failure instanceof Overloaded) {
+      message.fail(SessionFailure.OVERLOADED.code(), "too many lookups are waiting for the database");
+    } else if (failure instanceof IllegalArgumentException) {
+      message.fail(SessionFailure.INVALID_REQUEST.code(), failure.getMessage());
+    } else {
+      LOG.warn("{} failed: {}", address, describe(failure));
+      message.fail(SessionFailure.DATABASE_UNAVAILABLE.code(), "the database could not answer");
+    }
+  }
+
+  /** Names a failure without its details: a PostgreSQL error detail can quote row values. */
+  private static String describe(Throwable failure) {
+    if (failure instanceof PgException pg) {
+      return "PostgreSQL " + pg.getSqlState() + " " + pg.getErrorMessage();
+    }
+    return failure.getClass().getSimpleName() + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
+  }
+
+  private static final class SessionNotFound extends RuntimeException {
+    SessionNotFound() {
+      super(null, null, false, false);
+    }
+  }
+
+  private static final class Overloaded extends RuntimeException {
+    Overloaded() {
+      super(null, null, false, false);
+    }
   }
 }

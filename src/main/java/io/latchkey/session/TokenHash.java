@@ -1,6 +1,7 @@
 package io.latchkey.session;
 
 import java.nio.ByteBuffer;
+import java.util.Base64;
 
 /**
  * The SHA-256 of a session token, the only form in which a token is stored or used as a key. Held as
@@ -29,6 +30,19 @@ public final class TokenHash {
     }
     ByteBuffer buffer = ByteBuffer.wrap(digest);
     return new TokenHash(buffer.getLong(), buffer.getLong(), buffer.getLong(), buffer.getLong());
+  }
+
+  /**
+   * Parses the base64url form used in event-bus messages.
+   *
+   * @throws IllegalArgumentException if it is not base64url of exactly 32 bytes
+   */
+  public static TokenHash fromBase64(String encoded) {
+    return of(Base64.getUrlDecoder().decode(encoded));
+  }
+
+  public String toBase64() {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes());
   }
 
   public byte[] bytes() {

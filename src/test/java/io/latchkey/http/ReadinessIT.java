@@ -8,6 +8,7 @@ import io.latchkey.db.Migrations;
 import io.latchkey.session.SessionVerticle;
 import io.latchkey.testing.Eventually;
 import io.latchkey.testing.HttpProbe;
+import io.latchkey.testing.Outage;
 import io.latchkey.testing.TestConfig;
 import io.latchkey.testing.TestPostgres;
 import io.vertx.core.Vertx;
@@ -80,17 +81,13 @@ class ReadinessIT {
   void readinessFollowsTheDatabase(Vertx vertx) throws Exception {
     int port = deploy(vertx);
     HttpProbe.awaitReady(port, WAIT);
-    try {
-      setConnectionsAllowed(false);
-
+    try (Outage outage = Outage.of(database)) {
       HttpResponse<String> down = Eventually.await(WAIT, () -> HttpProbe.get(port, "/readyz"),
           r -> r.statusCode() == 503, "/readyz 503");
 
       assertThat(check(down, Readiness.DATABASE).getString("status")).isEqualTo("DOWN");
       assertThat(check(down, Readiness.SESSION_CACHE).getString("status")).as("the cache stays warm").isEqualTo("UP");
       assertThat(HttpProbe.get(port, "/healthz").statusCode()).as("liveness is not readiness").isEqualTo(200);
-    } finally {
-      setConnectionsAllowed(true);
     }
 
     HttpResponse<String> back = HttpProbe.awaitReady(port, WAIT);
@@ -102,16 +99,6 @@ class ReadinessIT {
     HttpVerticle http = new HttpVerticle(config);
     vertx.deployVerticle(http).await();
     return http.actualPort();
-  }
-
-  /** Closes the database to new connections and cuts the existing ones, as an outage would. */
-  private static void setConnectionsAllowed(boolean allowed) throws SQLException {
-    try (Connection admin = TestPostgres.connect(TestPostgres.admin()); Statement s = admin.createStatement()) {
-      s.execute("ALTER DATABASE " + database.database() + " WITH ALLOW_CONNECTIONS " + allowed);
-      if (!allowed) {
-        s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + database.database() + "'");
-      }
-    }
   }
 
   private static JsonObject check(HttpResponse<String> response, String id) {

@@ -1,19 +1,33 @@
 package io.latchkey.session.impl;
 
+import io.latchkey.account.AccountNotFoundException;
 import io.latchkey.session.CachedSession;
+import io.latchkey.session.Revoked;
+import io.latchkey.session.SessionRecord;
 import io.latchkey.session.SessionStore;
 import io.latchkey.session.TokenHash;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.RowStream;
 import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.function.BiConsumer;
 
 /** {@link SessionStore} on vertx-pg-client with prepared statements. */
 public final class PgSessionStore implements SessionStore {
+
+  private static final String FOREIGN_KEY_VIOLATION = "23503";
 
   private final Pool pool;
 
@@ -27,6 +41,69 @@ public final class PgSessionStore implements SessionStore {
   }
 
   @Override
+  public Future<SessionRecord> insert(UUID sessionId, UUID accountId, TokenHash tokenHash, byte[] clientPublicKey,
+      String device) {
+    Tuple params = Tuple.of(sessionId, accountId, Buffer.buffer(tokenHash.bytes()),
+        clientPublicKey == null ? null : Buffer.buffer(clientPublicKey), device);
+    return pool.preparedQuery(SessionQueries.INSERT).execute(params)
+        .recover(failure -> failure instanceof PgException pg && FOREIGN_KEY_VIOLATION.equals(pg.getSqlState())
+            ? Future.failedFuture(new AccountNotFoundException())
+            : Future.failedFuture(failure))
+        .map(rows -> toRecord(rows.iterator().next()));
+  }
+
+  @Override
+  public Future<SessionRecord> findByHash(TokenHash tokenHash) {
+    return pool.preparedQuery(SessionQueries.FIND_BY_HASH).execute(Tuple.of(Buffer.buffer(tokenHash.bytes())))
+        .map(PgSessionStore::single);
+  }
+
+  @Override
+  public Future<SessionRecord> findById(UUID sessionId) {
+    return pool.preparedQuery(SessionQueries.FIND_BY_ID).execute(Tuple.of(sessionId)).map(PgSessionStore::single);
+  }
+
+  @Override
+  public Future<List<SessionRecord>> listByAccount(UUID accountId, boolean activeOnly) {
+    return pool.preparedQuery(SessionQueries.LIST_BY_ACCOUNT).execute(Tuple.of(accountId, activeOnly))
+        .map(rows -> {
+          List<SessionRecord> list = new ArrayList<>(rows.size());
+          rows.forEach(row -> list.add(toRecord(row)));
+          return list;
+        });
+  }
+
+  @Override
+  public Future<Revoked> revoke(UUID sessionId, UUID owner, String reason, String by) {
+    return pool.preparedQuery(SessionQueries.REVOKE).execute(Tuple.of(sessionId, owner, reason, by))
+        .map(rows -> rows.size() == 0 ? null : toRevoked(rows.iterator().next()));
+  }
+
+  @Override
+  public Future<List<Revoked>> revokeAll(UUID accountId, UUID keep, String reason, String by) {
+    return pool.preparedQuery(SessionQueries.REVOKE_ALL).execute(Tuple.of(accountId, keep, reason, by))
+        .map(rows -> {
+          List<Revoked> list = new ArrayList<>(rows.size());
+          rows.forEach(row -> list.add(toRevoked(row)));
+          return list;
+        });
+  }
+
+  @Override
+  public Future<Integer> touchLastSeen(Map<UUID, Long> seen) {
+    UUID[] ids = new UUID[seen.size()];
+    OffsetDateTime[] times = new OffsetDateTime[seen.size()];
+    int i = 0;
+    for (Map.Entry<UUID, Long> e : seen.entrySet()) {
+      ids[i] = e.getKey();
+      times[i] = OffsetDateTime.ofInstant(Instant.ofEpochMilli(e.getValue()), ZoneOffset.UTC);
+      i++;
+    }
+    return pool.preparedQuery(SessionQueries.TOUCH_LAST_SEEN).execute(Tuple.of(ids, times))
+        .map(RowSet::rowCount);
+  }
+
+  @Override
   public Future<Long> streamActive(long limit, int fetchSize, BiConsumer<TokenHash, CachedSession> sink) {
     // a cursor needs a transaction; rows arrive fetchSize at a time, so memory stays flat
     return pool.withTransaction(conn -> conn.prepare(SessionQueries.STREAM_ACTIVE).compose(statement -> {
@@ -36,20 +113,43 @@ public final class PgSessionStore implements SessionStore {
       stream.exceptionHandler(done::tryFail);
       stream.endHandler(v -> done.tryComplete(count[0]));
       stream.handler(row -> {
-        sink.accept(TokenHash.of(row.getBuffer("token_hash").getBytes()), toCached(row));
+        Buffer key = row.getBuffer("client_public_key");
+        sink.accept(TokenHash.of(row.getBuffer("token_hash").getBytes()), new CachedSession(
+            row.getUUID("session_id"),
+            row.getUUID("account_id"),
+            key == null ? null : key.getBytes(),
+            row.getOffsetDateTime("created_at").toInstant().toEpochMilli(),
+            0L));
         count[0]++;
       });
       return done.future();
     }));
   }
 
-  private static CachedSession toCached(Row row) {
+  private static SessionRecord single(RowSet<Row> rows) {
+    return rows.size() == 0 ? null : toRecord(rows.iterator().next());
+  }
+
+  private static SessionRecord toRecord(Row row) {
     Buffer key = row.getBuffer("client_public_key");
-    return new CachedSession(
+    return new SessionRecord(
         row.getUUID("session_id"),
         row.getUUID("account_id"),
         key == null ? null : key.getBytes(),
-        row.getOffsetDateTime("created_at").toInstant().toEpochMilli(),
-        0L);
+        row.getString("status"),
+        row.getString("device"),
+        instant(row.getOffsetDateTime("created_at")),
+        instant(row.getOffsetDateTime("last_seen_at")),
+        instant(row.getOffsetDateTime("revoked_at")));
+  }
+
+  private static Revoked toRevoked(Row row) {
+    return new Revoked(row.getUUID("session_id"), row.getUUID("account_id"),
+        TokenHash.of(row.getBuffer("token_hash").getBytes()),
+        row.getOffsetDateTime("revoked_at").toInstant().toEpochMilli());
+  }
+
+  private static Instant instant(OffsetDateTime time) {
+    return time == null ? null : time.toInstant();
   }
 }

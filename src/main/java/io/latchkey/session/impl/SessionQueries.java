@@ -7,7 +7,45 @@ final class SessionQueries {
 
   static final String PING = "SELECT 1";
 
-  /** Served by sessions_active_recency_idx. */
+  private static final String COLUMNS =
+      "session_id, account_id, client_public_key, status, device, created_at, last_seen_at, revoked_at";
+
+  static final String INSERT = """
+      INSERT INTO sessions (session_id, account_id, token_hash, client_public_key, device)
+      VALUES ($1, $2, $3, $4, $5)
+      RETURNING""" + " " + COLUMNS;
+
+  /** Unique index sessions_token_hash_key. */
+  static final String FIND_BY_HASH = "SELECT " + COLUMNS + " FROM sessions WHERE token_hash = $1";
+
+  /** Primary key. */
+  static final String FIND_BY_ID = "SELECT " + COLUMNS + " FROM sessions WHERE session_id = $1";
+
+  /** Index sessions_account_id_idx (account_id, created_at DESC). */
+  static final String LIST_BY_ACCOUNT = "SELECT " + COLUMNS + """
+       FROM sessions
+      WHERE account_id = $1 AND ($2 = false OR status = 'active')
+      ORDER BY created_at DESC, session_id DESC""";
+
+  static final String REVOKE = """
+      UPDATE sessions
+         SET status = 'revoked', revoked_at = clock_timestamp(), revoked_reason = $3, revoked_by = $4
+       WHERE session_id = $1 AND status = 'active' AND ($2::uuid IS NULL OR account_id = $2)
+      RETURNING session_id, account_id, token_hash, revoked_at""";
+
+  static final String REVOKE_ALL = """
+      UPDATE sessions
+         SET status = 'revoked', revoked_at = clock_timestamp(), revoked_reason = $3, revoked_by = $4
+       WHERE account_id = $1 AND status = 'active' AND ($2::uuid IS NULL OR session_id <> $2)
+      RETURNING session_id, account_id, token_hash, revoked_at""";
+
+  static final String TOUCH_LAST_SEEN = """
+      UPDATE sessions AS s
+         SET last_seen_at = v.seen
+        FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, seen)
+       WHERE s.session_id = v.id AND (s.last_seen_at IS NULL OR s.last_seen_at < v.seen)""";
+
+  /** Index sessions_active_recency_idx. */
   static final String STREAM_ACTIVE = """
       SELECT session_id, account_id, token_hash, client_public_key, created_at
         FROM sessions

@@ -1,0 +1,21 @@
+package io.latchkey.account;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** An account with all its identities, oldest first. */
+public record Account(UUID accountId, String status, Instant createdAt, List<Identity> identities) {
+
+  public JsonObject toJson() {
+    JsonArray ids = new JsonArray();
+    identities.forEach(identity -> ids.add(identity.toJson()));
+    return new JsonObject()
+        .put("account_id", accountId.toString())
+        .put("status", status)
+        .put("created_at_ms", createdAt.toEpochMilli())
+        .put("identities", ids);
+  }
+}

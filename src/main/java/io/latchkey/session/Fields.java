@@ -1,0 +1,96 @@
+package io.latchkey.session;
+
+import io.vertx.core.json.JsonObject;
+import java.util.Base64;
+import java.util.UUID;
+
+/** Reads the fields of event-bus requests; anything malformed is an {@link IllegalArgumentException}. */
+final class Fields {
+
+  static final int ED25519_KEY_BYTES = 32;
+  static final int DEVICE_MAX = 200;
+
+  private Fields() {}
+
+  static JsonObject body(Object body) {
+    if (!(body instanceof JsonObject json)) {
+      throw new IllegalArgumentException("the request must be a JSON object");
+    }
+    return json;
+  }
+
+  static UUID uuid(JsonObject body, String name) {
+    UUID value = optionalUuid(body, name);
+    if (value == null) {
+      throw new IllegalArgumentException(name + " is required");
+    }
+    return value;
+  }
+
+  static UUID optionalUuid(JsonObject body, String name) {
+    Object value = body.getValue(name);
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof String text && text.length() == 36) {
+      try {
+        return UUID.fromString(text);
+      } catch (IllegalArgumentException e) {
+        // fall through to the uniform message
+      }
+    }
+    throw new IllegalArgumentException(name + " must be a UUID");
+  }
+
+  static TokenHash tokenHash(JsonObject body) {
+    Object value = body.getValue("token_hash");
+    if (value instanceof String text) {
+      try {
+        return TokenHash.fromBase64(text);
+      } catch (IllegalArgumentException e) {
+        // fall through
+      }
+    }
+    throw new IllegalArgumentException("token_hash must be the base64url SHA-256 of a token");
+  }
+
+  static String optionalString(JsonObject body, String name, int maxLength) {
+    Object value = body.getValue(name);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof String text) || text.length() > maxLength) {
+      throw new IllegalArgumentException(name + " must be a string of at most " + maxLength + " characters");
+    }
+    return text;
+  }
+
+  static byte[] optionalPublicKey(JsonObject body) {
+    Object value = body.getValue("client_public_key");
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof String text) {
+      try {
+        byte[] key = Base64.getDecoder().decode(text);
+        if (key.length == ED25519_KEY_BYTES) {
+          return key;
+        }
+      } catch (IllegalArgumentException e) {
+        // fall through
+      }
+    }
+    throw new IllegalArgumentException("client_public_key must be standard base64 of a raw 32-byte Ed25519 key");
+  }
+
+  static boolean flag(JsonObject body, String name) {
+    Object value = body.getValue(name);
+    if (value == null) {
+      return false;
+    }
+    if (value instanceof Boolean b) {
+      return b;
+    }
+    throw new IllegalArgumentException(name + " must be a boolean");
+  }
+}

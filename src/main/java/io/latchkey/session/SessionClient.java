@@ -1,0 +1,84 @@
+package io.latchkey.session;
+
+import io.latchkey.account.Identity;
+import io.latchkey.auth.Tokens;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.UUID;
+
+/**
+ * The typed way to talk to the local session verticle. Tokens are generated and hashed here, on the
+ * caller's thread, so a token never travels on the event bus at all: only its hash does. Every request
+ * has a timeout; failures are {@link ReplyException}s carrying a {@link SessionFailure} code.
+ */
+public final class SessionClient {
+
+  private final Vertx vertx;
+  private final DeliveryOptions options;
+
+  private SessionClient(Vertx vertx, Duration timeout) {
+    this.vertx = vertx;
+    this.options = new DeliveryOptions().setSendTimeout(timeout.toMillis()).setLocalOnly(true);
+  }
+
+  public static SessionClient create(Vertx vertx, Duration timeout) {
+    return new SessionClient(vertx, timeout);
+  }
+
+  /** A session just created: the token is in the caller's hands only, to be returned exactly once. */
+  public record CreatedSession(String token, UUID sessionId, UUID accountId, boolean accountCreated, long createdAtMs) {}
+
+  /** Finds or creates the identity's account and opens a session on it. */
+  public Future<CreatedSession> create(Identity identity, byte[] clientPublicKey, String device) {
+    return create(new JsonObject().put("identity", identity.toJson()), clientPublicKey, device);
+  }
+
+  /** Opens a session on an existing account. */
+  public Future<CreatedSession> create(UUID accountId, byte[] clientPublicKey, String device) {
+    return create(new JsonObject().put("account_id", accountId.toString()), clientPublicKey, device);
+  }
+
+  private Future<CreatedSession> create(JsonObject request, byte[] clientPublicKey, String device) {
+    String token = Tokens.generate();
+    request.put("token_hash", Tokens.hash(token).toBase64()).put("device", device);
+    if (clientPublicKey != null) {
+      request.put("client_public_key", Base64.getEncoder().encodeToString(clientPublicKey));
+    }
+    return call(SessionAddresses.CREATE, request).map(reply -> new CreatedSession(token,
+        UUID.fromString(reply.getString("session_id")), UUID.fromString(reply.getString("account_id")),
+        reply.getBoolean("account_created"), reply.getLong("created_at_ms")));
+  }
+
+  /**
+   * Who is this token? A malformed token fails with SESSION_NOT_FOUND without any lookup.
+   *
+   * @see SessionAddresses#LOOKUP
+   */
+  public Future<JsonObject> lookup(String token) {
+    if (!Tokens.wellFormed(token)) {
+      return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE,
+          SessionFailure.SESSION_NOT_FOUND.code(), "malformed token"));
+    }
+    return call(SessionAddresses.LOOKUP, new JsonObject().put("token_hash", Tokens.hash(token).toBase64()));
+  }
+
+  /** Sends a request to one of {@link SessionAddresses} and returns the reply body. */
+  public Future<JsonObject> call(String address, JsonObject request) {
+    return vertx.eventBus().<JsonObject>request(address, request, options).map(Message::body);
+  }
+
+  /** The {@link SessionFailure} a failed call carries, if it carries one. */
+  public static SessionFailure failureOf(Throwable failure) {
+    if (failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+      return SessionFailure.fromCode(reply.failureCode()).orElse(null);
+    }
+    return null;
+  }
+}

@@ -1,0 +1,75 @@
+package io.latchkey.testing;
+
+import io.latchkey.config.AppConfig;
+import io.latchkey.db.DatabaseTarget;
+import io.latchkey.session.SessionAddresses;
+import io.latchkey.session.SessionClient;
+import io.latchkey.session.SessionFailure;
+import io.latchkey.session.SessionVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.Map;
+
+/** A session verticle deployed in its own Vert.x on a test database, with a client to talk to it. */
+public final class SessionNode implements AutoCloseable {
+
+  private final Vertx vertx;
+  private final SessionClient client;
+  private String deployment;
+
+  private SessionNode(Vertx vertx, SessionClient client, String deployment) {
+    this.vertx = vertx;
+    this.client = client;
+    this.deployment = deployment;
+  }
+
+  public static SessionNode start(DatabaseTarget database, Map<String, Object> overrides) {
+    AppConfig config = TestConfig.forDatabase(database, overrides);
+    Vertx vertx = Vertx.vertx();
+    String id = vertx.deployVerticle(new SessionVerticle(database, config)).await();
+    return new SessionNode(vertx, SessionClient.create(vertx, Duration.ofSeconds(10)), id);
+  }
+
+  /** Waits until the boot warm-up is done; returns the cache size it reports. */
+  public long awaitWarm() throws Exception {
+    JsonObject health = Eventually.await(Duration.ofSeconds(20),
+        () -> client.call(SessionAddresses.HEALTH_CACHE, new JsonObject()).await(),
+        h -> h.getBoolean("warm"), "the session cache to be warm");
+    return health.getLong("size");
+  }
+
+  public SessionClient client() {
+    return client;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** Undeploys the session verticle (flushing what it holds) but keeps Vert.x. */
+  public void stopVerticle() {
+    vertx.undeploy(deployment).await();
+    deployment = null;
+  }
+
+  /** The failure a future ended with, or {@code null} when it succeeded. */
+  public static SessionFailure failureOf(Future<?> call) {
+    try {
+      call.await();
+      return null;
+    } catch (Exception e) {
+      SessionFailure failure = SessionClient.failureOf(e);
+      if (failure == null) {
+        throw new AssertionError("failed without a session failure code", e);
+      }
+      return failure;
+    }
+  }
+
+  @Override
+  public void close() {
+    vertx.close().await();
+  }
+}
