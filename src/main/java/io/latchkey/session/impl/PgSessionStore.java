@@ -99,7 +99,7 @@ public final class PgSessionStore implements SessionStore {
       times[i] = OffsetDateTime.ofInstant(Instant.ofEpochMilli(e.getValue()), ZoneOffset.UTC);
       i++;
     }
-    return pool.preparedQuery(SessionQueries.TOUCH_LAST_SEEN).execute(Tuple.of(ids, times))
+    return pool.preparedQuery(SessionQueries.TOUCH_LAST_SEEN).execute(Tuple.tuple().addValue(ids).addValue(times))
         .map(RowSet::rowCount);
   }
 

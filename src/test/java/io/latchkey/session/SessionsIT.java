@@ -1,0 +1,435 @@
+package io.latchkey.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.latchkey.account.Identity;
+import io.latchkey.auth.Tokens;
+import io.latchkey.db.DatabaseTarget;
+import io.latchkey.db.Migrations;
+import io.latchkey.session.SessionClient.CreatedSession;
+import io.latchkey.testing.Eventually;
+import io.latchkey.testing.Outage;
+import io.latchkey.testing.SessionNode;
+import io.latchkey.testing.TestPostgres;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The session verticle against a real PostgreSQL: each test gets a fresh database and a fresh node. */
+class SessionsIT {
+
+  private static final Duration WAIT = Duration.ofSeconds(20);
+
+  private DatabaseTarget database;
+  private SessionNode node;
+  private SessionClient client;
+
+  @BeforeEach
+  void freshDatabase() {
+    database = TestPostgres.freshDatabase();
+    Migrations.migrate(database, "latchkey");
+  }
+
+  @AfterEach
+  void stopNode() {
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  private void startNode(Map<String, Object> overrides) throws Exception {
+    node = SessionNode.start(database, overrides);
+    client = node.client();
+    node.awaitWarm();
+  }
+
+  @Test
+  void aCreatedSessionValidatesAndCarriesItsKeyAndDevice() throws Exception {
+    startNode(Map.of());
+    byte[] key = new byte[32];
+    key[0] = 7;
+
+    CreatedSession created = client.create(Identity.parse("email", "dev@example.com"), key, "Pixel 9").await();
+    JsonObject who = client.lookup(created.token()).await();
+    JsonObject record = client.call(SessionAddresses.GET,
+        new JsonObject().put("session_id", created.sessionId().toString())).await();
+
+    assertThat(created.accountCreated()).isTrue();
+    assertThat(who.getString("session_id")).isEqualTo(created.sessionId().toString());
+    assertThat(who.getString("account_id")).isEqualTo(created.accountId().toString());
+    assertThat(who.getString("client_public_key")).isEqualTo(Base64.getEncoder().encodeToString(key));
+    assertThat(record.getString("status")).isEqualTo("active");
+    assertThat(record.getString("device")).isEqualTo("Pixel 9");
+    assertThat(record.getValue("revoked_at_ms")).isNull();
+    assertThat(record.getString("client_public_key")).isEqualTo(Base64.getEncoder().encodeToString(key));
+  }
+
+  @Test
+  void badCreateRequestsAreRejectedAndStoreNothing() throws Exception {
+    startNode(Map.of());
+    JsonObject identity = new JsonObject().put("kind", "email").put("subject", "x@example.com");
+    String hash = Tokens.hash(Tokens.generate()).toBase64();
+
+    List<JsonObject> bad = List.of(
+        new JsonObject().put("identity", identity),
+        new JsonObject().put("identity", identity).put("token_hash", "short"),
+        new JsonObject().put("identity", identity).put("token_hash", hash).put("client_public_key", "AAAA"),
+        new JsonObject().put("identity", identity).put("token_hash", hash).put("client_public_key", "%%%"),
+        new JsonObject().put("identity", identity).put("token_hash", hash).put("device", "d".repeat(201)),
+        new JsonObject().put("identity", "email").put("token_hash", hash),
+        new JsonObject().put("token_hash", hash));
+    for (JsonObject request : bad) {
+      assertThat(SessionNode.failureOf(client.call(SessionAddresses.CREATE, request))).as(request.encode())
+          .isEqualTo(SessionFailure.INVALID_REQUEST);
+    }
+    assertThat(SessionNode.failureOf(client.create(UUID.randomUUID(), null, null)))
+        .isEqualTo(SessionFailure.ACCOUNT_NOT_FOUND);
+    assertThat(count("SELECT count(*) FROM sessions")).isZero();
+    assertThat(count("SELECT count(*) FROM accounts")).isZero();
+  }
+
+  @Test
+  @DisplayName("the database never holds a plaintext token, in any column of any table")
+  void theDatabaseNeverHoldsAToken() throws Exception {
+    startNode(Map.of());
+    List<String> tokens = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      tokens.add(client.create(Identity.parse("email", "scan" + i + "@example.com"), null, "d").await().token());
+    }
+    String everything = dumpEveryRow();
+
+    assertThat(everything).contains(tokens.get(0).substring(0, 0)).isNotEmpty();
+    for (String token : tokens) {
+      String random = token.substring(Tokens.PREFIX.length());
+      byte[] raw = Base64.getUrlDecoder().decode(random);
+      assertThat(everything)
+          .doesNotContain(token)
+          .doesNotContain(random)
+          .doesNotContain(HexFormat.of().formatHex(token.getBytes(StandardCharsets.US_ASCII)))
+          .doesNotContain(HexFormat.of().formatHex(raw))
+          .contains(HexFormat.of().formatHex(Tokens.hash(token).bytes()));
+    }
+  }
+
+  @Test
+  void malformedTokensAreRejectedBeforeAnyLookup() throws Exception {
+    startNode(Map.of());
+    try (Outage outage = Outage.of(database)) {
+      assertThat(SessionNode.failureOf(client.lookup("lk_not-a-token"))).isEqualTo(SessionFailure.SESSION_NOT_FOUND);
+      assertThat(SessionNode.failureOf(client.lookup(null))).isEqualTo(SessionFailure.SESSION_NOT_FOUND);
+      assertThat(SessionNode.failureOf(client.call(SessionAddresses.LOOKUP, new JsonObject().put("token_hash", "x"))))
+          .isEqualTo(SessionFailure.INVALID_REQUEST);
+    }
+  }
+
+  @Test
+  void revocationIsIdempotentAndFinal() throws Exception {
+    startNode(Map.of());
+    CreatedSession s = client.create(Identity.parse("email", "rev@example.com"), null, null).await();
+    JsonObject request = new JsonObject().put("session_id", s.sessionId().toString()).put("reason", "logout");
+
+    JsonObject first = client.call(SessionAddresses.REVOKE, request).await();
+    JsonObject second = client.call(SessionAddresses.REVOKE, request).await();
+
+    assertThat(first.getBoolean("revoked")).isTrue();
+    assertThat(second.getBoolean("revoked")).isFalse();
+    assertThat(second.getLong("revoked_at_ms")).isEqualTo(first.getLong("revoked_at_ms"));
+    assertThat(SessionNode.failureOf(client.lookup(s.token()))).isEqualTo(SessionFailure.SESSION_NOT_FOUND);
+    JsonObject record = client.call(SessionAddresses.GET, new JsonObject().put("session_id", s.sessionId().toString()))
+        .await();
+    assertThat(record.getString("status")).isEqualTo("revoked");
+    assertThat(record.getLong("revoked_at_ms")).isEqualTo(first.getLong("revoked_at_ms"));
+    assertThat(SessionNode.failureOf(client.call(SessionAddresses.REVOKE,
+        new JsonObject().put("session_id", UUID.randomUUID().toString())))).isEqualTo(SessionFailure.SESSION_NOT_FOUND);
+  }
+
+  @Test
+  void onlyTheOwnerCanRevokeWhenAnOwnerIsNamed() throws Exception {
+    startNode(Map.of());
+    CreatedSession mine = client.create(Identity.parse("email", "me@example.com"), null, null).await();
+    CreatedSession theirs = client.create(Identity.parse("email", "them@example.com"), null, null).await();
+
+    SessionFailure failure = SessionNode.failureOf(client.call(SessionAddresses.REVOKE, new JsonObject()
+        .put("session_id", theirs.sessionId().toString()).put("account_id", mine.accountId().toString())));
+
+    assertThat(failure).isEqualTo(SessionFailure.SESSION_NOT_FOUND);
+    assertThat(client.lookup(theirs.token()).await().getString("session_id")).isEqualTo(theirs.sessionId().toString());
+  }
+
+  @Test
+  @DisplayName("a revoked session never validates again, however lookups race the revocation (cold and warm cache)")
+  void revocationWinsEveryRaceWithLookups() throws Exception {
+    startNode(Map.of());
+    UUID account = client.create(Identity.parse("email", "racer@example.com"), null, null).await().accountId();
+    for (int round = 0; round < 150; round++) {
+      boolean cold = round % 2 == 0;
+      String token = cold ? insertDirectly(account) : client.create(account, null, null).await().token();
+      UUID sessionId = UUID.fromString(cold ? sessionIdOf(token) : client.lookup(token).await().getString("session_id"));
+
+      List<Future<JsonObject>> racing = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        racing.add(client.lookup(token));
+      }
+      Future<JsonObject> revoke = client.call(SessionAddresses.REVOKE,
+          new JsonObject().put("session_id", sessionId.toString()));
+      for (int i = 0; i < 10; i++) {
+        racing.add(client.lookup(token));
+      }
+      assertThat(revoke.await().getBoolean("revoked")).isTrue();
+
+      for (int i = 0; i < 10; i++) {
+        assertThat(SessionNode.failureOf(client.lookup(token))).as("round %d, lookup after the revocation", round)
+            .isEqualTo(SessionFailure.SESSION_NOT_FOUND);
+      }
+      for (Future<JsonObject> f : racing) {
+        SessionFailure failure = SessionNode.failureOf(f);
+        assertThat(failure).as("a racing lookup is either valid (before) or not found (after)")
+            .isIn(null, SessionFailure.SESSION_NOT_FOUND);
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("an invalidation received from another node turns the cached session into a tombstone")
+  void invalidationsFromOtherNodesAreApplied() throws Exception {
+    startNode(Map.of());
+    CreatedSession s = client.create(Identity.parse("email", "remote@example.com"), null, null).await();
+    client.lookup(s.token()).await();
+
+    Invalidation remote = new Invalidation(System.currentTimeMillis(), null,
+        List.of(new Revoked(s.sessionId(), s.accountId(), Tokens.hash(s.token()), System.currentTimeMillis())));
+    node.vertx().eventBus().publish(SessionAddresses.INVALIDATED, remote.toJson());
+
+    Eventually.await(WAIT, () -> SessionNode.failureOf(client.lookup(s.token())),
+        f -> f == SessionFailure.SESSION_NOT_FOUND, "the broadcast to be applied");
+  }
+
+  @Test
+  void revokeAllReachesEveryCachedSessionOfTheAccountAndOnlyThose() throws Exception {
+    startNode(Map.of());
+    UUID account = client.create(Identity.parse("email", "many@example.com"), null, null).await().accountId();
+    List<CreatedSession> sessions = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      sessions.add(client.create(account, null, "device " + i).await());
+    }
+    CreatedSession bystander = client.create(Identity.parse("email", "other@example.com"), null, null).await();
+    CreatedSession kept = sessions.get(2);
+
+    JsonObject allButOne = client.call(SessionAddresses.REVOKE_ALL, new JsonObject()
+        .put("account_id", account.toString()).put("keep_session_id", kept.sessionId().toString())).await();
+
+    assertThat(allButOne.getInteger("revoked")).as("4 of the 5 plus the first session").isEqualTo(5);
+    for (CreatedSession s : sessions) {
+      SessionFailure failure = SessionNode.failureOf(client.lookup(s.token()));
+      assertThat(failure).isEqualTo(s == kept ? null : SessionFailure.SESSION_NOT_FOUND);
+    }
+    assertThat(SessionNode.failureOf(client.lookup(bystander.token()))).isNull();
+
+    JsonObject rest = client.call(SessionAddresses.REVOKE_ALL, new JsonObject().put("account_id", account.toString()))
+        .await();
+    assertThat(rest.getInteger("revoked")).isEqualTo(1);
+    assertThat(rest.getJsonArray("session_ids").getString(0)).isEqualTo(kept.sessionId().toString());
+    assertThat(SessionNode.failureOf(client.lookup(kept.token()))).isEqualTo(SessionFailure.SESSION_NOT_FOUND);
+    JsonObject list = client.call(SessionAddresses.LIST,
+        new JsonObject().put("account_id", account.toString()).put("active_only", true)).await();
+    assertThat(list.getJsonArray("sessions")).isEmpty();
+  }
+
+  @Test
+  void listsAnAccountsSessionsNewestFirst() throws Exception {
+    startNode(Map.of());
+    UUID account = client.create(Identity.parse("email", "lister@example.com"), null, "first").await().accountId();
+    CreatedSession second = client.create(account, null, "second").await();
+    client.call(SessionAddresses.REVOKE, new JsonObject().put("session_id", second.sessionId().toString())).await();
+    client.create(account, null, "third").await();
+
+    JsonObject all = client.call(SessionAddresses.LIST, new JsonObject().put("account_id", account.toString())).await();
+    JsonObject active = client.call(SessionAddresses.LIST,
+        new JsonObject().put("account_id", account.toString()).put("active_only", true)).await();
+
+    assertThat(all.getJsonArray("sessions").stream().map(o -> ((JsonObject) o).getString("device")))
+        .containsExactly("third", "second", "first");
+    assertThat(active.getJsonArray("sessions").stream().map(o -> ((JsonObject) o).getString("device")))
+        .containsExactly("third", "first");
+  }
+
+  @Test
+  @DisplayName("after a restart, warm-up fills the cache from the database and cached sessions validate without it")
+  void warmUpAfterRestartServesFromMemory() throws Exception {
+    startNode(Map.of());
+    UUID account = client.create(Identity.parse("email", "warm@example.com"), null, null).await().accountId();
+    List<String> tokens = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      tokens.add(client.create(account, null, null).await().token());
+    }
+    String revoked = tokens.remove(0);
+    client.call(SessionAddresses.REVOKE, new JsonObject().put("session_id", client.lookup(revoked).await()
+        .getString("session_id"))).await();
+    node.close();
+
+    node = SessionNode.start(database, Map.of());
+    client = node.client();
+    assertThat(node.awaitWarm()).as("the 4 active sessions (the account's first one included)").isEqualTo(4);
+
+    try (Outage outage = Outage.of(database)) {
+      for (String token : tokens) {
+        assertThat(SessionNode.failureOf(client.lookup(token))).as("served from the warm cache").isNull();
+      }
+      assertThat(SessionNode.failureOf(client.lookup(revoked)))
+          .as("not cached, and the database cannot say: fail closed").isEqualTo(SessionFailure.DATABASE_UNAVAILABLE);
+    }
+  }
+
+  @Test
+  void aCacheMissFallsBackToTheDatabase() throws Exception {
+    startNode(Map.of());
+    UUID account = client.create(Identity.parse("email", "miss@example.com"), null, null).await().accountId();
+    String token = insertDirectly(account);
+
+    assertThat(client.lookup(token).await().getString("account_id")).isEqualTo(account.toString());
+  }
+
+  @Test
+  @DisplayName("an unknown token reaches the database at most once per negative-cache period")
+  void unknownTokensAreNegativelyCached() throws Exception {
+    startNode(Map.of("NEGATIVE_CACHE_TTL_MS", 1500));
+    String unknown = Tokens.generate();
+    assertThat(SessionNode.failureOf(client.lookup(unknown))).isEqualTo(SessionFailure.SESSION_NOT_FOUND);
+
+    try (Outage outage = Outage.of(database)) {
+      assertThat(SessionNode.failureOf(client.lookup(unknown))).as("answered without the database")
+          .isEqualTo(SessionFailure.SESSION_NOT_FOUND);
+      assertThat(SessionNode.failureOf(client.lookup(Tokens.generate()))).as("a new unknown token needs the database")
+          .isEqualTo(SessionFailure.DATABASE_UNAVAILABLE);
+      Eventually.await(WAIT, () -> SessionNode.failureOf(client.lookup(unknown)),
+          f -> f == SessionFailure.DATABASE_UNAVAILABLE, "the negative entry to expire");
+    }
+  }
+
+  @Test
+  @DisplayName("concurrent misses for one token share one query, and distinct misses in flight are bounded")
+  void missesAreCoalescedAndBounded() throws Exception {
+    startNode(Map.of("MAX_INFLIGHT_MISSES", 5));
+    String repeated = Tokens.generate();
+    List<Future<JsonObject>> same = new ArrayList<>();
+    List<Future<JsonObject>> distinct = new ArrayList<>();
+    try (Connection blocker = TestPostgres.connect(database)) {
+      blocker.setAutoCommit(false);
+      blocker.createStatement().execute("LOCK TABLE latchkey.sessions IN ACCESS EXCLUSIVE MODE");
+      for (int i = 0; i < 20; i++) {
+        same.add(client.lookup(repeated));
+      }
+      for (int i = 0; i < 7; i++) {
+        distinct.add(client.lookup(Tokens.generate()));
+      }
+
+      Eventually.await(WAIT, () -> count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+          + "AND application_name = 'latchkey' AND wait_event_type = 'Lock'"), n -> n == 5,
+          "five queries waiting: one shared by 20 lookups, four distinct");
+      long overloaded = distinct.stream().filter(Future::failed)
+          .filter(f -> SessionClient.failureOf(f.cause()) == SessionFailure.OVERLOADED).count();
+      assertThat(overloaded).as("the misses beyond the bound are shed at once").isEqualTo(3);
+      blocker.commit();
+    }
+    for (Future<JsonObject> f : same) {
+      assertThat(SessionNode.failureOf(f)).isEqualTo(SessionFailure.SESSION_NOT_FOUND);
+    }
+    assertThat(distinct.stream().map(SessionNode::failureOf))
+        .containsOnly(SessionFailure.SESSION_NOT_FOUND, SessionFailure.OVERLOADED);
+  }
+
+  @Test
+  @DisplayName("last_seen_at is written in coalesced batches, not once per request (statements counted)")
+  void lastSeenIsCoalesced() throws Exception {
+    try (Connection c = TestPostgres.connect(database); Statement s = c.createStatement()) {
+      s.execute("SET search_path = latchkey");
+      s.execute("CREATE TABLE update_statements (n int NOT NULL)");
+      s.execute("CREATE FUNCTION count_update() RETURNS trigger LANGUAGE plpgsql AS "
+          + "$$ BEGIN INSERT INTO latchkey.update_statements VALUES (1); RETURN NULL; END $$");
+      s.execute("CREATE TRIGGER count_updates AFTER UPDATE ON sessions FOR EACH STATEMENT EXECUTE FUNCTION count_update()");
+    }
+    startNode(Map.of("LAST_SEEN_FLUSH_MS", 3_600_000));
+    CreatedSession s = client.create(Identity.parse("email", "seen@example.com"), null, null).await();
+
+    for (int i = 0; i < 200; i++) {
+      client.lookup(s.token()).await();
+    }
+    assertThat(count("SELECT count(*) FROM update_statements")).as("nothing written per request").isZero();
+    node.stopVerticle();
+
+    assertThat(count("SELECT count(*) FROM update_statements")).as("one batch, flushed on stop").isEqualTo(1);
+    assertThat(count("SELECT count(*) FROM sessions WHERE last_seen_at IS NOT NULL")).isEqualTo(1);
+  }
+
+  private String insertDirectly(UUID account) throws SQLException {
+    String token = Tokens.generate();
+    try (Connection c = TestPostgres.connect(database);
+        PreparedStatement ps = c.prepareStatement(
+            "INSERT INTO latchkey.sessions (session_id, account_id, token_hash) VALUES (?, ?, ?)")) {
+      ps.setObject(1, UUID.randomUUID());
+      ps.setObject(2, account);
+      ps.setBytes(3, Tokens.hash(token).bytes());
+      ps.executeUpdate();
+    }
+    return token;
+  }
+
+  private String sessionIdOf(String token) throws SQLException {
+    try (Connection c = TestPostgres.connect(database);
+        PreparedStatement ps = c.prepareStatement("SELECT session_id FROM latchkey.sessions WHERE token_hash = ?")) {
+      ps.setBytes(1, Tokens.hash(token).bytes());
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getString(1);
+      }
+    }
+  }
+
+  private long count(String sql) throws SQLException {
+    try (Connection c = TestPostgres.connect(database); Statement s = c.createStatement()) {
+      s.execute("SET search_path = latchkey");
+      try (ResultSet rs = s.executeQuery(sql)) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  /** Every row of every table in the service's schema, as PostgreSQL's text form of the whole row. */
+  private String dumpEveryRow() throws SQLException {
+    StringBuilder out = new StringBuilder();
+    try (Connection c = TestPostgres.connect(database); Statement s = c.createStatement()) {
+      List<String> tables = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery(
+          "SELECT table_name FROM information_schema.tables WHERE table_schema = 'latchkey'")) {
+        while (rs.next()) {
+          tables.add(rs.getString(1));
+        }
+      }
+      for (String table : tables) {
+        try (ResultSet rs = s.executeQuery("SELECT t::text FROM latchkey.\"" + table + "\" t")) {
+          while (rs.next()) {
+            out.append(rs.getString(1)).append('\n');
+          }
+        }
+      }
+    }
+    return out.toString();
+  }
+}
