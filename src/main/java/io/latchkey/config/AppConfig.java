@@ -79,11 +79,4 @@ public record AppConfig(
             Duration.ofMillis(s.longValue("LAST_SEEN_FLUSH_MS", 10, 86_400_000)),
             s.intValue("LAST_SEEN_MAX_PENDING", 1, 10_000_000)));
   }
-
-  /** A copy with another database URL (tests and the embedded database use this). */
-  public AppConfig withDatabaseUrl(String url) {
-    return new AppConfig(httpHost, httpPort, httpInstances, httpShutdownGrace, Optional.of(url), dataDir,
-        embeddedDbPort, dbSchema, dbPoolSize, dbConnectTimeout, healthCheckTimeout, eventBusTimeout, sessionCache,
-        lastSeen);
-  }
 }

@@ -11,10 +11,7 @@ import io.latchkey.testing.SessionNode;
 import io.latchkey.testing.TestPostgres;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -148,12 +145,6 @@ class AccountsIT {
   }
 
   private static long count(String sql) throws SQLException {
-    try (Connection c = TestPostgres.connect(database); Statement s = c.createStatement()) {
-      s.execute("SET search_path = latchkey");
-      try (ResultSet rs = s.executeQuery(sql)) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
+    return TestPostgres.count(database, sql);
   }
 }

@@ -402,13 +402,7 @@ class SessionsIT {
   }
 
   private long count(String sql) throws SQLException {
-    try (Connection c = TestPostgres.connect(database); Statement s = c.createStatement()) {
-      s.execute("SET search_path = latchkey");
-      try (ResultSet rs = s.executeQuery(sql)) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
+    return TestPostgres.count(database, sql);
   }
 
   /** Every row of every table in the service's schema, as PostgreSQL's text form of the whole row. */

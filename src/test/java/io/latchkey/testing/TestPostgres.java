@@ -41,6 +41,17 @@ public final class TestPostgres {
     return DriverManager.getConnection(target.jdbcUrl(), target.user(), target.password());
   }
 
+  /** Runs a {@code SELECT count(*)}-like query in the service's schema and returns its single number. */
+  public static long count(DatabaseTarget target, String sql) throws SQLException {
+    try (Connection c = connect(target); Statement s = c.createStatement()) {
+      s.execute("SET search_path = latchkey");
+      try (java.sql.ResultSet rs = s.executeQuery(sql)) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
   /** The server's administrative database (to terminate connections, alter databases, ...). */
   public static DatabaseTarget admin() {
     return server();

@@ -7,9 +7,9 @@ import io.latchkey.account.Identity;
 import io.latchkey.account.IdentityKind;
 import io.latchkey.account.IdentityTakenException;
 import io.latchkey.account.Provisioned;
+import io.latchkey.db.PgErrors;
 import io.latchkey.db.Uuid7;
 import io.vertx.core.Future;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -20,8 +20,6 @@ import java.util.UUID;
 
 /** {@link AccountStore} on vertx-pg-client with prepared statements. */
 public final class PgAccountStore implements AccountStore {
-
-  private static final String FOREIGN_KEY_VIOLATION = "23503";
 
   private final Pool pool;
 
@@ -58,9 +56,7 @@ public final class PgAccountStore implements AccountStore {
   public Future<Void> link(UUID accountId, Identity identity) {
     return pool.preparedQuery(AccountQueries.INSERT_IDENTITY)
         .execute(Tuple.of(Uuid7.next(), accountId, identity.kind().wireName(), identity.subject()))
-        .recover(failure -> failure instanceof PgException pg && FOREIGN_KEY_VIOLATION.equals(pg.getSqlState())
-            ? Future.failedFuture(new AccountNotFoundException())
-            : Future.failedFuture(failure))
+        .recover(PgErrors.foreignKeyViolationAs(AccountNotFoundException::new))
         .compose(rows -> rows.size() == 1 ? Future.<Void>succeededFuture() : owner(identity).compose(owner ->
             accountId.equals(owner) ? Future.<Void>succeededFuture() : Future.failedFuture(new IdentityTakenException())));
   }

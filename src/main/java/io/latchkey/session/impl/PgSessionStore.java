@@ -6,10 +6,10 @@ import io.latchkey.session.Revoked;
 import io.latchkey.session.SessionRecord;
 import io.latchkey.session.SessionStore;
 import io.latchkey.session.TokenHash;
+import io.latchkey.db.PgErrors;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -26,8 +26,6 @@ import java.util.function.BiConsumer;
 
 /** {@link SessionStore} on vertx-pg-client with prepared statements. */
 public final class PgSessionStore implements SessionStore {
-
-  private static final String FOREIGN_KEY_VIOLATION = "23503";
 
   private final Pool pool;
 
@@ -46,9 +44,7 @@ public final class PgSessionStore implements SessionStore {
     Tuple params = Tuple.of(sessionId, accountId, Buffer.buffer(tokenHash.bytes()),
         clientPublicKey == null ? null : Buffer.buffer(clientPublicKey), device);
     return pool.preparedQuery(SessionQueries.INSERT).execute(params)
-        .recover(failure -> failure instanceof PgException pg && FOREIGN_KEY_VIOLATION.equals(pg.getSqlState())
-            ? Future.failedFuture(new AccountNotFoundException())
-            : Future.failedFuture(failure))
+        .recover(PgErrors.foreignKeyViolationAs(AccountNotFoundException::new))
         .map(rows -> toRecord(rows.iterator().next()));
   }
 
