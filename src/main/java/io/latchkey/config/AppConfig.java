@@ -1,5 +1,6 @@
 package io.latchkey.config;
 
+import io.latchkey.auth.ApiKeys;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +16,7 @@ public record AppConfig(
     int httpPort,
     int httpInstances,
     Duration httpShutdownGrace,
+    int httpMaxBodyBytes,
     Optional<String> databaseUrl,
     Path dataDir,
     int embeddedDbPort,
@@ -23,12 +25,15 @@ public record AppConfig(
     Duration dbConnectTimeout,
     Duration healthCheckTimeout,
     Duration eventBusTimeout,
+    ApiKeys internalKeys,
+    ApiKeys adminKeys,
     SessionCacheConfig sessionCache,
     LastSeenConfig lastSeen) {
 
   /** The setting names, in the order the README documents them. */
   public static final List<String> NAMES = List.of(
-      "HTTP_HOST", "HTTP_PORT", "HTTP_INSTANCES", "HTTP_SHUTDOWN_GRACE_MS",
+      "HTTP_HOST", "HTTP_PORT", "HTTP_INSTANCES", "HTTP_SHUTDOWN_GRACE_MS", "HTTP_MAX_BODY_BYTES",
+      "INTERNAL_API_KEYS", "ADMIN_API_KEYS",
       "DATABASE_URL", "DATA_DIR", "EMBEDDED_DB_PORT", "DB_SCHEMA", "DB_POOL_SIZE",
       "DB_CONNECT_TIMEOUT_MS", "HEALTH_CHECK_TIMEOUT_MS", "EVENT_BUS_TIMEOUT_MS",
       "SESSION_CACHE_MAX_ENTRIES", "SESSION_CACHE_TTL_SECONDS", "NEGATIVE_CACHE_TTL_MS",
@@ -53,11 +58,17 @@ public record AppConfig(
   public static AppConfig from(JsonObject json) {
     Settings s = new Settings(json);
     int instances = s.intValue("HTTP_INSTANCES", 0, 256);
+    ApiKeys internalKeys = ApiKeys.parse("INTERNAL_API_KEYS", s.optionalString("INTERNAL_API_KEYS").orElse(null));
+    ApiKeys adminKeys = ApiKeys.parse("ADMIN_API_KEYS", s.optionalString("ADMIN_API_KEYS").orElse(null));
+    if (internalKeys.overlaps(adminKeys)) {
+      throw new ConfigException("INTERNAL_API_KEYS and ADMIN_API_KEYS must not share a key");
+    }
     return new AppConfig(
         s.string("HTTP_HOST"),
         s.intValue("HTTP_PORT", 0, 65535),
         instances == 0 ? Runtime.getRuntime().availableProcessors() : instances,
         Duration.ofMillis(s.longValue("HTTP_SHUTDOWN_GRACE_MS", 0, 600_000)),
+        s.intValue("HTTP_MAX_BODY_BYTES", 256, 10_485_760),
         s.optionalString("DATABASE_URL"),
         Path.of(s.string("DATA_DIR")),
         s.intValue("EMBEDDED_DB_PORT", 0, 65535),
@@ -66,6 +77,8 @@ public record AppConfig(
         Duration.ofMillis(s.longValue("DB_CONNECT_TIMEOUT_MS", 100, 600_000)),
         Duration.ofMillis(s.longValue("HEALTH_CHECK_TIMEOUT_MS", 100, 600_000)),
         Duration.ofMillis(s.longValue("EVENT_BUS_TIMEOUT_MS", 100, 600_000)),
+        internalKeys,
+        adminKeys,
         new SessionCacheConfig(
             s.longValue("SESSION_CACHE_MAX_ENTRIES", 1, 100_000_000),
             Duration.ofSeconds(s.longValue("SESSION_CACHE_TTL_SECONDS", 1, 31_536_000)),
@@ -78,5 +91,13 @@ public record AppConfig(
             Duration.ofMillis(s.longValue("LAST_SEEN_INTERVAL_MS", 1, 86_400_000)),
             Duration.ofMillis(s.longValue("LAST_SEEN_FLUSH_MS", 10, 86_400_000)),
             s.intValue("LAST_SEEN_MAX_PENDING", 1, 10_000_000)));
+  }
+
+  /** Never shows the database URL, which may carry a password. */
+  @Override
+  public String toString() {
+    return "AppConfig[http=" + httpHost + ":" + httpPort + " x" + httpInstances + ", database="
+        + (databaseUrl.isPresent() ? "DATABASE_URL" : "embedded in " + dataDir) + ", schema=" + dbSchema
+        + ", internalKeys=" + internalKeys + ", adminKeys=" + adminKeys + "]";
   }
 }

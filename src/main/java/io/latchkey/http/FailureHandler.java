@@ -1,14 +1,15 @@
 package io.latchkey.http;
 
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single failure handler: turns every failed routing context into a problem+json response.
- * Unexpected exceptions are logged here with their stack trace and answered with a bare 500; the trace
- * never leaves the server.
+ * The single failure handler: every failed routing context becomes an RFC 9457 problem+json response.
+ * A 401 carries {@code WWW-Authenticate: Bearer}; a 503 a {@code Retry-After}. Unexpected exceptions are
+ * logged here with their stack trace and answered with a bare 500; the trace never leaves the server.
  */
 final class FailureHandler implements Handler<RoutingContext> {
 
@@ -17,23 +18,16 @@ final class FailureHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     Throwable failure = ctx.failure();
-    int status = ctx.statusCode();
-    if (failure instanceof ProblemException problem) {
-      problem.problem().send(ctx);
-    } else if (failure == null && status >= 400 && status < 500) {
-      Problem.ofStatus(status, detailFor(status)).send(ctx);
-    } else {
+    Problem problem = failure != null ? Problems.forFailure(failure) : Problems.forStatus(ctx.statusCode(), null);
+    if (problem == null) {
       LOG.error("Unhandled failure on {} {}", ctx.request().method(), ctx.normalizedPath(), failure);
-      Problem.ofStatus(500, "The server could not complete the request.").send(ctx);
+      problem = Problem.ofStatus(500, "The server could not complete the request.");
     }
-  }
-
-  private static String detailFor(int status) {
-    return switch (status) {
-      case 404 -> "No such resource.";
-      case 405 -> "The resource does not support this method.";
-      case 413 -> "The request body is too large.";
-      default -> "The request was rejected.";
-    };
+    if (problem.status() == 401) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"latchkey\"");
+    } else if (problem.status() == 503) {
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");
+    }
+    problem.send(ctx);
   }
 }

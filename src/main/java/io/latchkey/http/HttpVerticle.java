@@ -1,19 +1,30 @@
 package io.latchkey.http;
 
+import io.latchkey.auth.ApiKeyAuthProvider;
+import io.latchkey.auth.SessionAuthProvider;
 import io.latchkey.config.AppConfig;
+import io.latchkey.session.SessionClient;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP API. Deployed once per core; every instance binds the same address and Vert.x spreads
- * connections across them. It reaches sessions only through the event bus.
+ * connections across them. It reaches sessions only through the event bus ({@link SessionClient}).
  */
 public final class HttpVerticle extends VerticleBase {
+
+  /** Where the OpenAPI document of this API lives on the class path. */
+  public static final String OPENAPI_RESOURCE = "openapi.json";
 
   private final AppConfig config;
   private HttpServer server;
@@ -24,24 +35,39 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    return vertx.fileSystem().readFile(OPENAPI_RESOURCE).compose(openApi -> {
+      server = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()));
+      // port 0 asks for a random port; -1 makes every instance share the one random port chosen
+      int port = config.httpPort() == 0 ? -1 : config.httpPort();
+      return server.requestHandler(router(openApi)).listen(port);
+    });
+  }
+
+  /** Every route of the service; the OpenAPI test walks this same router. */
+  public Router router(Buffer openApi) {
+    SessionClient sessions = SessionClient.create(vertx, config.eventBusTimeout());
+    ApiKeyAuthProvider keys = new ApiKeyAuthProvider(config.internalKeys(), config.adminKeys());
+    Handler<RoutingContext> userAuthentication = Guards.user(new SessionAuthProvider(sessions), keys);
+
     Router router = Router.router(vertx);
     router.get("/healthz").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     router.get("/readyz").handler(Readiness.handler(vertx, config.healthCheckTimeout()));
-    router.route("/api/v1/public/*").subRouter(ApiRouters.publicTier(vertx));
-    router.route("/api/v1/user/*").subRouter(ApiRouters.userTier(vertx));
-    router.route("/api/v1/internal/*").subRouter(ApiRouters.internalTier(vertx));
-    router.route("/api/v1/admin/*").subRouter(ApiRouters.adminTier(vertx));
+
+    router.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.httpMaxBodyBytes()));
+    router.route("/api/v1/user/*").handler(HttpVerticle::noStore);
+    router.route("/api/v1/internal/*").handler(HttpVerticle::noStore);
+    router.route("/api/v1/admin/*").handler(HttpVerticle::noStore);
+    router.route("/api/v1/public/*").subRouter(PublicApi.router(vertx, openApi));
+    router.route("/api/v1/user/*").subRouter(UserApi.router(vertx, sessions, userAuthentication));
+    router.route("/api/v1/internal/*").subRouter(InternalApi.router(vertx, sessions, keys));
+    router.route("/api/v1/admin/*").subRouter(AdminApi.router(vertx, sessions, keys));
 
     FailureHandler failures = new FailureHandler();
     router.route().failureHandler(failures);
-    for (int status : new int[] {404, 405, 413, 500}) {
+    for (int status : new int[] {400, 401, 403, 404, 405, 413, 415, 500}) {
       router.errorHandler(status, failures);
     }
-
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()));
-    // port 0 asks for a random port; -1 makes every instance share the one random port chosen
-    int port = config.httpPort() == 0 ? -1 : config.httpPort();
-    return server.requestHandler(router).listen(port);
+    return router;
   }
 
   /** Graceful: stop accepting, let in-flight requests finish within the grace period, then close. */
@@ -53,5 +79,10 @@ public final class HttpVerticle extends VerticleBase {
   /** The port this instance listens on (the real one when 0 was configured). */
   public int actualPort() {
     return server.actualPort();
+  }
+
+  static void noStore(RoutingContext ctx) {
+    ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+    ctx.next();
   }
 }

@@ -1,0 +1,43 @@
+package io.latchkey.auth;
+
+import io.latchkey.session.SessionClient;
+import io.latchkey.session.SessionFailure;
+import io.vertx.core.Future;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.auth.authentication.AuthenticationProvider;
+import io.vertx.ext.auth.authentication.Credentials;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.web.handler.HttpException;
+import java.util.UUID;
+
+/**
+ * Turns a bearer session token into a {@link User} by asking the local session verticle. An unknown,
+ * revoked or malformed token fails with 401; a lookup that could not be answered (database down,
+ * overload, timeout) fails with 503, never with a user: "can't check" is not "valid".
+ */
+public final class SessionAuthProvider implements AuthenticationProvider {
+
+  private final SessionClient sessions;
+
+  public SessionAuthProvider(SessionClient sessions) {
+    this.sessions = sessions;
+  }
+
+  @Override
+  public Future<User> authenticate(Credentials credentials) {
+    if (!(credentials instanceof TokenCredentials token)) {
+      return Future.failedFuture(new HttpException(401, "a bearer session token is required"));
+    }
+    return sessions.lookup(token.getToken()).transform(result -> {
+      if (result.succeeded()) {
+        return Future.succeededFuture(Caller.session(UUID.fromString(result.result().getString("account_id")),
+            UUID.fromString(result.result().getString("session_id"))));
+      }
+      SessionFailure failure = SessionClient.failureOf(result.cause());
+      if (failure == SessionFailure.SESSION_NOT_FOUND) {
+        return Future.failedFuture(new HttpException(401, "the session token is not valid"));
+      }
+      return Future.failedFuture(new HttpException(503, "the session could not be checked"));
+    });
+  }
+}

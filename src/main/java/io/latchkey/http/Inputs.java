@@ -1,0 +1,112 @@
+package io.latchkey.http;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** Reads request input; anything malformed becomes a precise 400 problem before any action runs. */
+final class Inputs {
+
+  private static final Pattern CANONICAL_UUID =
+      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+  private Inputs() {}
+
+  /** The body as a JSON object: empty, malformed JSON and JSON that is not an object are 400s. */
+  static JsonObject jsonObject(RoutingContext ctx) {
+    Buffer body = ctx.body().buffer();
+    if (body == null || body.length() == 0) {
+      throw invalid("The request body must be a JSON object; it is empty.");
+    }
+    Object parsed;
+    try {
+      parsed = Json.decodeValue(body);
+    } catch (DecodeException e) {
+      throw invalid("The request body is not valid JSON.");
+    }
+    if (!(parsed instanceof JsonObject object)) {
+      throw invalid("The request body must be a JSON object.");
+    }
+    return object;
+  }
+
+  static UUID pathUuid(RoutingContext ctx, String name) {
+    return uuid(ctx.pathParam(name), "The path segment '" + name + "' must be a UUID.");
+  }
+
+  static UUID uuid(String text, String problem) {
+    try {
+      return UUID.fromString(canonicalUuid(text));
+    } catch (IllegalArgumentException e) {
+      throw invalid(problem);
+    }
+  }
+
+  /**
+   * The text itself if it has the canonical 8-4-4-4-12 hex form ({@link UUID#fromString} alone also
+   * accepts shorter groups).
+   *
+   * @throws IllegalArgumentException otherwise
+   */
+  static String canonicalUuid(String text) {
+    if (text == null || !CANONICAL_UUID.matcher(text).matches()) {
+      throw new IllegalArgumentException("not a UUID");
+    }
+    return text;
+  }
+
+  /** A required string field. */
+  static String string(JsonObject body, String field) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      throw invalid("'" + field + "' is required.");
+    }
+    if (!(value instanceof String text)) {
+      throw invalid("'" + field + "' must be a string.");
+    }
+    return text;
+  }
+
+  /** An optional string field; null when absent or JSON null. */
+  static String optionalString(JsonObject body, String field, int maxLength) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof String text)) {
+      throw invalid("'" + field + "' must be a string.");
+    }
+    if (text.length() > maxLength) {
+      throw invalid("'" + field + "' must be at most " + maxLength + " characters.");
+    }
+    return text;
+  }
+
+  /** A boolean query parameter: absent is false; only "true" and "false" are accepted. */
+  static boolean queryFlag(RoutingContext ctx, String name) {
+    String value = ctx.request().getParam(name);
+    if (value == null || value.equals("false")) {
+      return false;
+    }
+    if (value.equals("true")) {
+      return true;
+    }
+    throw invalid("The query parameter '" + name + "' must be true or false.");
+  }
+
+  static String requiredQuery(RoutingContext ctx, String name) {
+    String value = ctx.request().getParam(name);
+    if (value == null || value.isEmpty()) {
+      throw invalid("The query parameter '" + name + "' is required.");
+    }
+    return value;
+  }
+
+  static ProblemException invalid(String detail) {
+    return new ProblemException(Problem.named("invalid-request", 400, "Invalid request", detail));
+  }
+}

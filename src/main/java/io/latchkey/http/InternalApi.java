@@ -1,0 +1,105 @@
+package io.latchkey.http;
+
+import io.latchkey.account.Identity;
+import io.latchkey.account.InvalidIdentityException;
+import io.latchkey.auth.ApiKeyAuthProvider;
+import io.latchkey.auth.Caller;
+import io.latchkey.session.SessionAddresses;
+import io.latchkey.session.SessionClient;
+import io.latchkey.session.SessionFailure;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Base64;
+
+/**
+ * {@code /api/v1/internal}: trusted services (gateways, login front-ends) holding an internal key. They
+ * create sessions after verifying a login, introspect tokens, and fetch session records.
+ */
+final class InternalApi {
+
+  static final int ED25519_KEY_BYTES = 32;
+  static final int DEVICE_MAX = 200;
+
+  private final SessionClient sessions;
+
+  private InternalApi(SessionClient sessions) {
+    this.sessions = sessions;
+  }
+
+  static Router router(Vertx vertx, SessionClient sessions, ApiKeyAuthProvider keys) {
+    InternalApi api = new InternalApi(sessions);
+    Router router = Router.router(vertx);
+    Guards.keyTier(router.route(), keys, Caller.INTERNAL);
+    router.post("/sessions").consumes("application/json").handler(api::createSession);
+    router.post("/sessions/introspect").consumes("application/json").handler(api::introspect);
+    router.get("/sessions/:id").handler(api::sessionRecord);
+    return router;
+  }
+
+  private void createSession(RoutingContext ctx) {
+    JsonObject body = Inputs.jsonObject(ctx);
+    Identity identity = identity(body);
+    byte[] key = clientPublicKey(body);
+    String device = Inputs.optionalString(body, "device", DEVICE_MAX);
+    Replies.json(ctx, 201, sessions.create(identity, key, device), created -> new JsonObject()
+        .put("token", created.token())
+        .put("session_id", created.sessionId().toString())
+        .put("account_id", created.accountId().toString())
+        .put("account_created", created.accountCreated()));
+  }
+
+  /** RFC 7662-shaped: an unknown, revoked or malformed token is simply {@code {"active":false}}. */
+  private void introspect(RoutingContext ctx) {
+    String token = Inputs.string(Inputs.jsonObject(ctx), "token");
+    Future<JsonObject> answer = sessions.lookup(token).transform(result -> {
+      if (result.succeeded()) {
+        return Future.succeededFuture(Wire.introspection(result.result()));
+      }
+      if (SessionClient.failureOf(result.cause()) == SessionFailure.SESSION_NOT_FOUND) {
+        return Future.succeededFuture(new JsonObject().put("active", false));
+      }
+      return Future.failedFuture(result.cause());
+    });
+    Replies.json(ctx, 200, answer, reply -> reply);
+  }
+
+  private void sessionRecord(RoutingContext ctx) {
+    JsonObject request = new JsonObject().put("session_id", Inputs.pathUuid(ctx, "id").toString());
+    Replies.json(ctx, 200, sessions.call(SessionAddresses.GET, request), Wire::internalRecord);
+  }
+
+  static Identity identity(JsonObject body) {
+    Object identity = body.getValue("identity");
+    if (identity == null) {
+      throw Inputs.invalid("'identity' is required: {\"kind\":\"email\"|\"telegram\",\"subject\":\"…\"}.");
+    }
+    if (!(identity instanceof JsonObject json)) {
+      throw Inputs.invalid("'identity' must be an object with 'kind' and 'subject'.");
+    }
+    try {
+      return Identity.fromJson(json);
+    } catch (InvalidIdentityException e) {
+      throw Inputs.invalid("Invalid identity: " + e.getMessage() + ".");
+    }
+  }
+
+  private static byte[] clientPublicKey(JsonObject body) {
+    String encoded = Inputs.optionalString(body, "client_public_key", 64);
+    if (encoded == null) {
+      return null;
+    }
+    byte[] key;
+    try {
+      key = Base64.getDecoder().decode(encoded);
+    } catch (IllegalArgumentException e) {
+      throw Inputs.invalid("'client_public_key' must be standard base64.");
+    }
+    if (key.length != ED25519_KEY_BYTES) {
+      throw Inputs.invalid("'client_public_key' must encode a raw 32-byte Ed25519 public key.");
+    }
+    return key;
+  }
+}

@@ -1,0 +1,31 @@
+package io.latchkey.http;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/** {@code /api/v1/public}: no credentials; what a client needs before it has a session. */
+final class PublicApi {
+
+  static final String VERSION = PublicApi.class.getPackage().getImplementationVersion() != null
+      ? PublicApi.class.getPackage().getImplementationVersion()
+      : "dev";
+
+  private PublicApi() {}
+
+  static Router router(Vertx vertx, Buffer openApi) {
+    Router router = Router.router(vertx);
+    router.get("/ping").handler(PublicApi::ping);
+    router.get("/openapi.json").handler(ctx -> ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(openApi));
+    return router;
+  }
+
+  private static void ping(RoutingContext ctx) {
+    ctx.json(new JsonObject().put("service", "latchkey").put("version", VERSION).put("status", "ok"));
+  }
+}
