@@ -36,7 +36,7 @@ public final class ApiKeyAuthProvider implements AuthenticationProvider, Authori
     if (isAdmin) {
       return Future.succeededFuture(Caller.keyHolder(Caller.ADMIN));
     }
-    return Future.failedFuture(new HttpException(401, "a valid API key is required"));
+    return Future.failedFuture(new HttpException(401, "A valid API key is required."));
   }
 
   /** Whether the key is a valid internal key (a gateway asserting X-User-ID must hold one). */

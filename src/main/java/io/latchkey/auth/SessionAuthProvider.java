@@ -26,7 +26,7 @@ public final class SessionAuthProvider implements AuthenticationProvider {
   @Override
   public Future<User> authenticate(Credentials credentials) {
     if (!(credentials instanceof TokenCredentials token)) {
-      return Future.failedFuture(new HttpException(401, "a bearer session token is required"));
+      return Future.failedFuture(new HttpException(401, "A bearer session token is required."));
     }
     return sessions.lookup(token.getToken()).transform(result -> {
       if (result.succeeded()) {
@@ -35,9 +35,9 @@ public final class SessionAuthProvider implements AuthenticationProvider {
       }
       SessionFailure failure = SessionClient.failureOf(result.cause());
       if (failure == SessionFailure.SESSION_NOT_FOUND) {
-        return Future.failedFuture(new HttpException(401, "the session token is not valid"));
+        return Future.failedFuture(new HttpException(401, "The session token is not valid."));
       }
-      return Future.failedFuture(new HttpException(503, "the session could not be checked"));
+      return Future.failedFuture(new HttpException(503, "The session could not be checked; retry shortly."));
     });
   }
 }

@@ -83,4 +83,20 @@ class AppConfigTest {
         .isInstanceOf(ConfigException.class)
         .message().doesNotContain("s3cret");
   }
+
+  @Test
+  void keyFamiliesMustNotShareAKeyAndConfigNeverPrintsSecrets() {
+    JsonObject json = TestConfig.defaults()
+        .put("INTERNAL_API_KEYS", "shared-key-0123456789")
+        .put("ADMIN_API_KEYS", "shared-key-0123456789");
+    assertThatThrownBy(() -> AppConfig.from(json)).isInstanceOf(ConfigException.class)
+        .hasMessage("INTERNAL_API_KEYS and ADMIN_API_KEYS must not share a key");
+
+    AppConfig config = AppConfig.from(TestConfig.defaults()
+        .put("INTERNAL_API_KEYS", "internal-key-0123456789")
+        .put("DATABASE_URL", "postgresql://svc:s3cret@db:5432/x"));
+    assertThat(config.toString()).doesNotContain("internal-key").doesNotContain("s3cret");
+    assertThat(config.internalKeys().matches("internal-key-0123456789")).isTrue();
+    assertThat(config.adminKeys().isEmpty()).isTrue();
+  }
 }
