@@ -6,8 +6,14 @@ import io.latchkey.db.EmbeddedDatabase;
 import io.latchkey.db.Migrations;
 import io.latchkey.http.HttpVerticle;
 import io.latchkey.session.SessionVerticle;
+import io.latchkey.cluster.ClusterView;
+import io.latchkey.cluster.Clustering;
+import io.latchkey.cluster.Clustering.ClusteredNode;
+import io.latchkey.session.SessionAddresses;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
@@ -15,13 +21,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One running node, started in a fixed order: database (embedded when {@code DATABASE_URL} is unset),
- * migrations, Vert.x, the session verticle, then one HTTP verticle per core. If any step fails, the
+ * migrations, Vert.x (clustered when {@code CLUSTER_ENABLED}: it has joined the cluster when this step
+ * completes), the session verticle, then one HTTP verticle per core. If any step fails, the
  * steps already taken are undone and the failure is thrown: a node is either fully up or not at all.
  * {@link #stop()} undoes them in reverse, gracefully.
  */
 public final class Application {
 
   private static final Logger LOG = LoggerFactory.getLogger(Application.class);
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private final EmbeddedDatabase embedded;
   private final Vertx vertx;
@@ -53,11 +61,25 @@ public final class Application {
       LOG.info("Using database {}", database);
       Migrations.migrate(database, config.dbSchema());
 
-      vertx = Vertx.vertx();
+      ClusterView cluster;
+      if (config.cluster().enabled()) {
+        Vertx[] joined = new Vertx[1];
+        ClusteredNode node = Clustering.start(config.cluster(), () -> {
+          if (joined[0] != null) {
+            joined[0].eventBus().send(SessionAddresses.CATCH_UP, new JsonObject(), LOCAL);
+          }
+        }).await();
+        vertx = node.vertx();
+        joined[0] = vertx;
+        cluster = node.view();
+      } else {
+        vertx = Vertx.vertx();
+        cluster = ClusterView.standalone();
+      }
       String session = vertx.deployVerticle(new SessionVerticle(database, config)).await();
       List<HttpVerticle> servers = new CopyOnWriteArrayList<>();
       String http = vertx.deployVerticle(() -> {
-        HttpVerticle server = new HttpVerticle(config);
+        HttpVerticle server = new HttpVerticle(config, cluster);
         servers.add(server);
         return server;
       }, new DeploymentOptions().setInstances(config.httpInstances())).await();

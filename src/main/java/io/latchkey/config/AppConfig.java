@@ -28,7 +28,9 @@ public record AppConfig(
     ApiKeys internalKeys,
     ApiKeys adminKeys,
     SessionCacheConfig sessionCache,
-    LastSeenConfig lastSeen) {
+    LastSeenConfig lastSeen,
+    Duration revocationPoll,
+    ClusterConfig cluster) {
 
   /** The setting names, in the order the README documents them. */
   public static final List<String> NAMES = List.of(
@@ -38,7 +40,9 @@ public record AppConfig(
       "DB_CONNECT_TIMEOUT_MS", "HEALTH_CHECK_TIMEOUT_MS", "EVENT_BUS_TIMEOUT_MS",
       "SESSION_CACHE_MAX_ENTRIES", "SESSION_CACHE_TTL_SECONDS", "NEGATIVE_CACHE_TTL_MS",
       "NEGATIVE_CACHE_MAX_ENTRIES", "MAX_INFLIGHT_MISSES", "WARMUP_FETCH_SIZE", "WARMUP_RETRY_MS",
-      "LAST_SEEN_INTERVAL_MS", "LAST_SEEN_FLUSH_MS", "LAST_SEEN_MAX_PENDING");
+      "LAST_SEEN_INTERVAL_MS", "LAST_SEEN_FLUSH_MS", "LAST_SEEN_MAX_PENDING", "REVOCATION_POLL_MS",
+      "CLUSTER_ENABLED", "CLUSTER_NAME", "CLUSTER_HOST", "CLUSTER_PORT", "CLUSTER_MEMBERS", "CLUSTER_EVENT_BUS_PORT",
+      "CLUSTER_CONFIG");
 
   /** Settings of the session verticle's cache, its negative cache, its miss bound and its warm-up. */
   public record SessionCacheConfig(long maxEntries, Duration ttl, Duration negativeTtl, long negativeMaxEntries,
@@ -49,6 +53,13 @@ public record AppConfig(
    * are written every {@code flushEvery} in one statement; at most {@code maxPending} wait.
    */
   public record LastSeenConfig(Duration interval, Duration flushEvery, int maxPending) {}
+
+  /**
+   * The clustered event bus (Hazelcast): this node's bind host and Hazelcast port, the other members as
+   * {@code host:port}, the event-bus port (0 = any free one) and the Hazelcast configuration file.
+   */
+  public record ClusterConfig(boolean enabled, String name, String host, int port, List<String> members,
+      int eventBusPort, String configFile) {}
 
   /**
    * Builds and validates the configuration from the merged JSON object.
@@ -90,7 +101,16 @@ public record AppConfig(
         new LastSeenConfig(
             Duration.ofMillis(s.longValue("LAST_SEEN_INTERVAL_MS", 1, 86_400_000)),
             Duration.ofMillis(s.longValue("LAST_SEEN_FLUSH_MS", 10, 86_400_000)),
-            s.intValue("LAST_SEEN_MAX_PENDING", 1, 10_000_000)));
+            s.intValue("LAST_SEEN_MAX_PENDING", 1, 10_000_000)),
+        Duration.ofMillis(s.longValue("REVOCATION_POLL_MS", 100, 3_600_000)),
+        new ClusterConfig(
+            s.bool("CLUSTER_ENABLED"),
+            s.string("CLUSTER_NAME"),
+            s.string("CLUSTER_HOST"),
+            s.intValue("CLUSTER_PORT", 1, 65535),
+            s.hostPorts("CLUSTER_MEMBERS"),
+            s.intValue("CLUSTER_EVENT_BUS_PORT", 0, 65535),
+            s.string("CLUSTER_CONFIG")));
   }
 
   /** Never shows the database URL, which may carry a password. */
@@ -98,6 +118,6 @@ public record AppConfig(
   public String toString() {
     return "AppConfig[http=" + httpHost + ":" + httpPort + " x" + httpInstances + ", database="
         + (databaseUrl.isPresent() ? "DATABASE_URL" : "embedded in " + dataDir) + ", schema=" + dbSchema
-        + ", internalKeys=" + internalKeys + ", adminKeys=" + adminKeys + "]";
+        + ", internalKeys=" + internalKeys + ", adminKeys=" + adminKeys + ", cluster=" + cluster + "]";
   }
 }

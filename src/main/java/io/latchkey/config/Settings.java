@@ -1,6 +1,8 @@
 package io.latchkey.config;
 
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -48,6 +50,45 @@ final class Settings {
 
   int intValue(String name, int min, int max) {
     return (int) longValue(name, min, max);
+  }
+
+  boolean bool(String name) {
+    String text = string(name).toLowerCase(java.util.Locale.ROOT);
+    return switch (text) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new ConfigException(name + " must be true or false");
+    };
+  }
+
+  /** A comma-separated list of {@code host:port}; empty when unset. */
+  List<String> hostPorts(String name) {
+    Optional<String> text = optionalString(name);
+    if (text.isEmpty()) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (String item : text.get().split(",")) {
+      String member = item.trim();
+      if (member.isEmpty()) {
+        continue;
+      }
+      int colon = member.lastIndexOf(':');
+      boolean valid = colon > 0 && colon < member.length() - 1;
+      if (valid) {
+        try {
+          int port = Integer.parseInt(member.substring(colon + 1));
+          valid = port > 0 && port <= 65535;
+        } catch (NumberFormatException e) {
+          valid = false;
+        }
+      }
+      if (!valid) {
+        throw new ConfigException(name + " must be a comma-separated list of host:port (one entry per member, no ranges)");
+      }
+      out.add(member);
+    }
+    return List.copyOf(out);
   }
 
   String sqlIdentifier(String name) {

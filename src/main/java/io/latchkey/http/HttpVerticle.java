@@ -2,6 +2,7 @@ package io.latchkey.http;
 
 import io.latchkey.auth.ApiKeyAuthProvider;
 import io.latchkey.auth.SessionAuthProvider;
+import io.latchkey.cluster.ClusterView;
 import io.latchkey.config.AppConfig;
 import io.latchkey.session.SessionClient;
 import io.vertx.core.Future;
@@ -27,10 +28,12 @@ public final class HttpVerticle extends VerticleBase {
   public static final String OPENAPI_RESOURCE = "openapi.json";
 
   private final AppConfig config;
+  private final ClusterView cluster;
   private HttpServer server;
 
-  public HttpVerticle(AppConfig config) {
+  public HttpVerticle(AppConfig config, ClusterView cluster) {
     this.config = config;
+    this.cluster = cluster;
   }
 
   @Override
@@ -51,7 +54,7 @@ public final class HttpVerticle extends VerticleBase {
 
     Router router = Router.router(vertx);
     router.get("/healthz").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
-    router.get("/readyz").handler(Readiness.handler(vertx, config.healthCheckTimeout()));
+    router.get("/readyz").handler(Readiness.handler(vertx, config.healthCheckTimeout(), cluster));
 
     router.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.httpMaxBodyBytes()));
     router.route("/api/v1/user/*").handler(HttpVerticle::noStore);

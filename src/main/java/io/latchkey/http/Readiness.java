@@ -1,5 +1,6 @@
 package io.latchkey.http;
 
+import io.latchkey.cluster.ClusterView;
 import io.latchkey.session.SessionAddresses;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -12,18 +13,19 @@ import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import java.time.Duration;
 
 /**
- * {@code /readyz}: vertx-health-check procedures, each asking the session verticle over the local event
- * bus. 200 when every check is UP; otherwise 503 and the JSON body lists each check with its status, so
+ * {@code /readyz}: vertx-health-check procedures: the database and the session cache, each asking the
+ * session verticle over the local event bus, and on a clustered node its cluster membership. 200 when every check is UP; otherwise 503 and the JSON body lists each check with its status, so
  * the failing one is named.
  */
 final class Readiness {
 
   static final String DATABASE = "database";
   static final String SESSION_CACHE = "session-cache";
+  static final String CLUSTER = "cluster";
 
   private Readiness() {}
 
-  static HealthCheckHandler handler(Vertx vertx, Duration timeout) {
+  static HealthCheckHandler handler(Vertx vertx, Duration timeout, ClusterView cluster) {
     DeliveryOptions ask = new DeliveryOptions().setSendTimeout(timeout.toMillis()).setLocalOnly(true);
     HealthChecks checks = HealthChecks.create(vertx)
         .register(DATABASE, timeout.toMillis(), promise ->
@@ -38,6 +40,12 @@ final class Readiness {
                       .put("entries", body.getLong("size", 0L));
                   promise.complete(warm ? Status.OK(data) : Status.KO(data));
                 }, failure -> down(promise, failure)));
+    if (cluster.clustered()) {
+      checks.register(CLUSTER, timeout.toMillis(), promise -> {
+        JsonObject data = new JsonObject().put("members", cluster.members());
+        promise.complete(cluster.active() ? Status.OK(data) : Status.KO(data));
+      });
+    }
     return HealthCheckHandler.createWithHealthChecks(checks);
   }
 

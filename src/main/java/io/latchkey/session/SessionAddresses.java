@@ -67,6 +67,13 @@ public final class SessionAddresses {
    */
   public static final String INVALIDATED = PREFIX + "invalidated";
 
+  /**
+   * Run the missed-broadcast safety net now (it also runs every {@code REVOCATION_POLL_MS}): apply every
+   * revocation recorded in PostgreSQL since the last watermark. Sent locally when cluster membership
+   * changes. Request: {@code {}}. No reply.
+   */
+  public static final String CATCH_UP = PREFIX + "catch-up";
+
   /** Find or create the account of an identity. Request: {@code {"identity"}}. Reply: {@code {"account_id","created":bool}}. */
   public static final String ACCOUNT_FIND_OR_CREATE = "latchkey.account.find-or-create";
 

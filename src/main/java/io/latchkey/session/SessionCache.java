@@ -73,6 +73,21 @@ public final class SessionCache {
     sessions.put(hash, basis.revoked(revokedAtMs));
   }
 
+  /**
+   * Marks a cached session revoked if it is cached and active; a session that is not cached is left
+   * alone (its next lookup reads the revoked row). Used by the safety-net poll.
+   *
+   * @return whether an active entry was turned into a tombstone
+   */
+  public boolean revokeIfCached(TokenHash hash, long revokedAtMs) {
+    CachedSession current = sessions.getIfPresent(hash);
+    if (current == null || !current.active()) {
+      return false;
+    }
+    sessions.put(hash, current.revoked(revokedAtMs));
+    return true;
+  }
+
   public boolean knownUnknown(TokenHash hash) {
     return unknown.getIfPresent(hash) != null;
   }

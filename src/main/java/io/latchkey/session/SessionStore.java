@@ -55,6 +55,18 @@ public interface SessionStore {
    */
   Future<Integer> touchLastSeen(Map<UUID, Long> seen);
 
+  /** The database's clock (epoch ms): the revocation watermark is kept in its terms, not this JVM's. */
+  Future<Long> databaseNow();
+
+  /**
+   * Revocations recorded after {@code afterMs} (epoch ms), oldest first, at most {@code limit}, with the
+   * database's clock at the time of the read.
+   */
+  Future<RevocationPage> revokedAfter(long afterMs, int limit);
+
+  /** A page of {@link #revokedAfter}: the revocations, and the database time when they were read. */
+  record RevocationPage(List<Revoked> revoked, long databaseNowMs) {}
+
   /**
    * Streams active sessions, most recently used first, at most {@code limit} of them, through a cursor
    * fetching {@code fetchSize} rows at a time, handing each to {@code sink}.

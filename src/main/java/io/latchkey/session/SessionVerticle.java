@@ -42,6 +42,9 @@ import org.slf4j.LoggerFactory;
 public final class SessionVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(SessionVerticle.class);
+  /** How far back each catch-up looks before its watermark: a generous bound on commit delay. */
+  static final long COMMIT_SLACK_MS = 10_000;
+  private static final int CATCH_UP_PAGE = 5_000;
 
   private final DatabaseTarget database;
   private final AppConfig config;
@@ -53,6 +56,10 @@ public final class SessionVerticle extends VerticleBase {
   private final Map<TokenHash, Future<CachedSession>> missesInFlight = new HashMap<>();
   private boolean flushing;
   private boolean warm;
+  /** Revocations recorded up to here (database clock, epoch ms) are applied; see {@link #catchUp()}. */
+  private long revocationWatermarkMs = -1;
+  private boolean catchingUp;
+  private boolean catchUpAgain;
 
   public SessionVerticle(DatabaseTarget database, AppConfig config) {
     this.database = database;
@@ -76,6 +83,7 @@ public final class SessionVerticle extends VerticleBase {
     cache = SessionCache.create(config.sessionCache());
     lastSeen = new LastSeenBatch(config.lastSeen().maxPending());
     vertx.setPeriodic(config.lastSeen().flushEvery().toMillis(), id -> flushLastSeen());
+    vertx.setPeriodic(config.revocationPoll().toMillis(), id -> catchUp());
 
     EventBus bus = vertx.eventBus();
     return Future.all(List.of(
@@ -90,6 +98,7 @@ public final class SessionVerticle extends VerticleBase {
             local(bus, SessionAddresses.ACCOUNT_GET, this::getAccount),
             local(bus, SessionAddresses.HEALTH_DATABASE, this::databaseHealth),
             local(bus, SessionAddresses.HEALTH_CACHE, this::cacheHealth),
+            bus.<JsonObject>localConsumer(SessionAddresses.CATCH_UP, message -> catchUp()).completion(),
             bus.<JsonObject>consumer(SessionAddresses.INVALIDATED, this::applyInvalidation).completion()))
         .onSuccess(registered -> warmUp());
   }
@@ -317,10 +326,22 @@ public final class SessionVerticle extends VerticleBase {
     return Future.succeededFuture(new JsonObject().put("warm", warm).put("size", cache.size()));
   }
 
+  /**
+   * Fills the cache with active sessions. The revocation watermark is read from the database clock
+   * first, so any revocation the warm-up's snapshot may not reflect is newer than the watermark and is
+   * picked up by the safety net.
+   */
   private void warmUp() {
     long started = System.nanoTime();
     var settings = config.sessionCache();
-    sessions.streamActive(settings.maxEntries(), settings.warmupFetchSize(), cache::fill).onComplete(
+    Future<Void> watermark = revocationWatermarkMs >= 0
+        ? Future.succeededFuture()
+        : sessions.databaseNow().map(now -> {
+          revocationWatermarkMs = now;
+          return null;
+        });
+    watermark.compose(v -> sessions.streamActive(settings.maxEntries(), settings.warmupFetchSize(), cache::fill))
+        .onComplete(
         loaded -> {
           warm = true;
           LOG.info("Session cache warm: {} active session(s) loaded in {} ms", loaded,
@@ -331,6 +352,53 @@ public final class SessionVerticle extends VerticleBase {
               settings.warmupRetry().toMillis());
           vertx.setTimer(settings.warmupRetry().toMillis(), t -> warmUp());
         });
+  }
+
+  /**
+   * The missed-broadcast safety net: applies every revocation PostgreSQL recorded after the watermark
+   * (minus {@link #COMMIT_SLACK_MS}, for revocations whose transaction committed after a later one's
+   * clock reading), then moves the watermark to the database time of the read. Runs every
+   * {@code REVOCATION_POLL_MS} and at once on a membership change; never two at a time.
+   */
+  private void catchUp() {
+    if (revocationWatermarkMs < 0) {
+      return;
+    }
+    if (catchingUp) {
+      catchUpAgain = true;
+      return;
+    }
+    catchingUp = true;
+    catchUpFrom(revocationWatermarkMs - COMMIT_SLACK_MS, 0).onComplete(applied -> {
+      catchingUp = false;
+      if (applied > 0) {
+        LOG.info("Safety net applied {} revocation(s) this node had not seen", applied);
+      }
+      if (catchUpAgain) {
+        catchUpAgain = false;
+        catchUp();
+      }
+    }, failure -> {
+      catchingUp = false;
+      LOG.warn("Revocation catch-up failed ({}); retrying at the next poll", describe(failure));
+    });
+  }
+
+  private Future<Integer> catchUpFrom(long afterMs, int appliedSoFar) {
+    return sessions.revokedAfter(afterMs, CATCH_UP_PAGE).compose(page -> {
+      int applied = appliedSoFar;
+      for (Revoked r : page.revoked()) {
+        if (cache.revokeIfCached(r.tokenHash(), r.revokedAtMs())) {
+          applied++;
+        }
+      }
+      long last = page.revoked().isEmpty() ? afterMs : page.revoked().get(page.revoked().size() - 1).revokedAtMs();
+      if (page.revoked().size() == CATCH_UP_PAGE && last > afterMs) {
+        return catchUpFrom(last, applied);
+      }
+      revocationWatermarkMs = Math.max(revocationWatermarkMs, page.databaseNowMs());
+      return Future.succeededFuture(applied);
+    });
   }
 
   private void flushLastSeen() {

@@ -2,6 +2,7 @@ package io.latchkey.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.latchkey.cluster.ClusterView;
 import io.latchkey.testing.TestConfig;
 import io.latchkey.testing.TestPostgres;
 import io.vertx.core.Vertx;
@@ -28,7 +29,8 @@ class OpenApiIT {
 
   @Test
   void everyRouteIsDocumentedAndEveryDocumentedRouteExists() {
-    HttpVerticle verticle = new HttpVerticle(TestConfig.forDatabase(TestPostgres.admin(), Map.of("HTTP_INSTANCES", 1)));
+    HttpVerticle verticle = new HttpVerticle(TestConfig.forDatabase(TestPostgres.admin(), Map.of("HTTP_INSTANCES", 1)),
+        ClusterView.standalone());
     vertx.deployVerticle(verticle).await();
     Buffer document = vertx.fileSystem().readFile(HttpVerticle.OPENAPI_RESOURCE).await();
 

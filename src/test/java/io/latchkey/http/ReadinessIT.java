@@ -2,6 +2,7 @@ package io.latchkey.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.latchkey.cluster.ClusterView;
 import io.latchkey.config.AppConfig;
 import io.latchkey.db.DatabaseTarget;
 import io.latchkey.db.Migrations;
@@ -96,7 +97,7 @@ class ReadinessIT {
 
   private static int deploy(Vertx vertx) {
     vertx.deployVerticle(new SessionVerticle(database, config)).await();
-    HttpVerticle http = new HttpVerticle(config);
+    HttpVerticle http = new HttpVerticle(config, ClusterView.standalone());
     vertx.deployVerticle(http).await();
     return http.actualPort();
   }

@@ -27,6 +27,13 @@ public final class NodeProcess implements AutoCloseable {
     this.log = log;
   }
 
+  /** A port that was free a moment ago, for settings that must be known before a node starts. */
+  public static int freePort() throws IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
   /** Starts {@code java -jar latchkey.jar} in {@code workDir} with only {@code env} (plus PATH) set. */
   public static NodeProcess start(Path workDir, Map<String, String> env) throws IOException {
     String jar = System.getProperty("latchkey.jar");
@@ -69,6 +76,12 @@ public final class NodeProcess implements AutoCloseable {
       throw new AssertionError("the node did not exit within " + timeout.toMillis() + " ms");
     }
     return process.exitValue();
+  }
+
+  /** kill -9: no shutdown hook, no goodbye to the cluster. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
   }
 
   public String output() throws IOException {

@@ -100,6 +100,28 @@ public final class PgSessionStore implements SessionStore {
   }
 
   @Override
+  public Future<Long> databaseNow() {
+    return pool.query(SessionQueries.DATABASE_NOW).execute()
+        .map(rows -> rows.iterator().next().getOffsetDateTime("now").toInstant().toEpochMilli());
+  }
+
+  @Override
+  public Future<RevocationPage> revokedAfter(long afterMs, int limit) {
+    OffsetDateTime after = OffsetDateTime.ofInstant(Instant.ofEpochMilli(afterMs), ZoneOffset.UTC);
+    return pool.preparedQuery(SessionQueries.REVOKED_AFTER).execute(Tuple.of(after, limit)).map(rows -> {
+      List<Revoked> revoked = new ArrayList<>(rows.size());
+      long now = 0;
+      for (Row row : rows) {
+        now = row.getOffsetDateTime("database_now").toInstant().toEpochMilli();
+        if (row.getUUID("session_id") != null) {
+          revoked.add(toRevoked(row));
+        }
+      }
+      return new RevocationPage(revoked, now);
+    });
+  }
+
+  @Override
   public Future<Long> streamActive(long limit, int fetchSize, BiConsumer<TokenHash, CachedSession> sink) {
     // a cursor needs a transaction; rows arrive fetchSize at a time, so memory stays flat
     return pool.withTransaction(conn -> conn.prepare(SessionQueries.STREAM_ACTIVE).compose(statement -> {

@@ -7,6 +7,8 @@ final class SessionQueries {
 
   static final String PING = "SELECT 1";
 
+  static final String DATABASE_NOW = "SELECT clock_timestamp() AS now";
+
   private static final String COLUMNS =
       "session_id, account_id, client_public_key, status, device, created_at, last_seen_at, revoked_at";
 
@@ -44,6 +46,17 @@ final class SessionQueries {
          SET last_seen_at = v.seen
         FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, seen)
        WHERE s.session_id = v.id AND (s.last_seen_at IS NULL OR s.last_seen_at < v.seen)""";
+
+  /** Index sessions_revoked_at_idx; one row with null session columns when nothing matches. */
+  static final String REVOKED_AFTER = """
+      SELECT r.session_id, r.account_id, r.token_hash, r.revoked_at, now.t AS database_now
+        FROM (SELECT clock_timestamp() AS t) now
+        LEFT JOIN LATERAL (
+             SELECT session_id, account_id, token_hash, revoked_at
+               FROM sessions
+              WHERE revoked_at > $1
+              ORDER BY revoked_at
+              LIMIT $2) r ON true""";
 
   /** Index sessions_active_recency_idx. */
   static final String STREAM_ACTIVE = """
