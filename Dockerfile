@@ -19,11 +19,12 @@ WORKDIR /app
 COPY --from=build /src/target/latchkey.jar /app/latchkey.jar
 COPY conf /app/conf
 USER 10001
-EXPOSE 8080
+# 8080: the API; 5701: Hazelcast, when CLUSTER_ENABLED=true (set CLUSTER_HOST to the container address)
+EXPOSE 8080 5701
 ENV HTTP_HOST=0.0.0.0 \
     HTTP_PORT=8080 \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD curl -fsS http://127.0.0.1:8080/readyz > /dev/null || exit 1
-# exec form: the JVM is PID 1 and receives SIGTERM directly, so shutdown is graceful
+# the Hazelcast --add-opens flags are in the jar manifest; exec form: the JVM is PID 1 and receives SIGTERM directly, so shutdown is graceful
 ENTRYPOINT ["java", "-jar", "/app/latchkey.jar"]

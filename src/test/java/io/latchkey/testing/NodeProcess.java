@@ -42,7 +42,8 @@ public final class NodeProcess implements AutoCloseable {
     }
     Path log = Files.createTempFile(workDir, "node-", ".log");
     List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar", jar));
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar",
+        Path.of(jar).toAbsolutePath().toString()));
     ProcessBuilder builder = new ProcessBuilder(command)
         .directory(workDir.toFile())
         .redirectErrorStream(true)
