@@ -221,6 +221,39 @@ class SessionsIT {
   }
 
   @Test
+  @DisplayName("the safety net applies revocations it never heard about: on catch-up, and on its own poll")
+  void missedRevocationsAreCaughtUp() throws Exception {
+    startNode(Map.of("REVOCATION_POLL_MS", 3_600_000));
+    CreatedSession s = client.create(Identity.parse("email", "netted@example.com"), null, null).await();
+    CreatedSession other = client.create(Identity.parse("email", "untouched@example.com"), null, null).await();
+    client.lookup(s.token()).await();
+    revokeInDatabaseOnly(s.sessionId());
+    assertThat(SessionNode.failureOf(client.lookup(s.token()))).as("cached, and nobody said otherwise").isNull();
+
+    node.vertx().eventBus().send(SessionAddresses.CATCH_UP, new JsonObject());
+
+    Eventually.await(WAIT, () -> SessionNode.failureOf(client.lookup(s.token())),
+        f -> f == SessionFailure.SESSION_NOT_FOUND, "the catch-up to apply the revocation");
+    assertThat(SessionNode.failureOf(client.lookup(other.token()))).isNull();
+
+    node.close();
+    startNode(Map.of("REVOCATION_POLL_MS", 200));
+    CreatedSession polled = client.create(Identity.parse("email", "polled@example.com"), null, null).await();
+    client.lookup(polled.token()).await();
+    revokeInDatabaseOnly(polled.sessionId());
+    Eventually.await(WAIT, () -> SessionNode.failureOf(client.lookup(polled.token())),
+        f -> f == SessionFailure.SESSION_NOT_FOUND, "the periodic poll to apply the revocation");
+  }
+
+  private void revokeInDatabaseOnly(UUID sessionId) throws SQLException {
+    try (Connection c = TestPostgres.connect(database); PreparedStatement ps = c.prepareStatement(
+        "UPDATE latchkey.sessions SET status = 'revoked', revoked_at = clock_timestamp() WHERE session_id = ?")) {
+      ps.setObject(1, sessionId);
+      assertThat(ps.executeUpdate()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void revokeAllReachesEveryCachedSessionOfTheAccountAndOnlyThose() throws Exception {
     startNode(Map.of());
     UUID account = client.create(Identity.parse("email", "many@example.com"), null, null).await().accountId();
