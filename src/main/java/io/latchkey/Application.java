@@ -6,6 +6,7 @@ import io.latchkey.db.EmbeddedDatabase;
 import io.latchkey.db.Migrations;
 import io.latchkey.http.HttpVerticle;
 import io.latchkey.session.SessionVerticle;
+import io.latchkey.auth.signature.ReplayCache;
 import io.latchkey.cluster.ClusterView;
 import io.latchkey.cluster.Clustering;
 import io.latchkey.cluster.Clustering.ClusteredNode;
@@ -78,8 +79,9 @@ public final class Application {
       }
       String session = vertx.deployVerticle(new SessionVerticle(database, config)).await();
       List<HttpVerticle> servers = new CopyOnWriteArrayList<>();
+      ReplayCache replays = ReplayCache.create(config.signatureMaxSkew(), config.signatureReplayMaxEntries());
       String http = vertx.deployVerticle(() -> {
-        HttpVerticle server = new HttpVerticle(config, cluster);
+        HttpVerticle server = new HttpVerticle(config, cluster, replays);
         servers.add(server);
         return server;
       }, new DeploymentOptions().setInstances(config.httpInstances())).await();

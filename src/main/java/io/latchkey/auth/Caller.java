@@ -14,13 +14,28 @@ public final class Caller {
   public static final String GATEWAY = "gateway";
   public static final String INTERNAL = "internal";
   public static final String ADMIN = "admin";
+  private static final String CLIENT_KEY = "client_public_key";
 
   private Caller() {}
 
-  /** A user authenticated by their own session token. */
-  public static User session(UUID accountId, UUID sessionId) {
-    return User.create(new JsonObject().put("kind", SESSION).put("sub", accountId.toString())
-        .put("sid", sessionId.toString()));
+  /**
+   * A user authenticated by their own session token.
+   *
+   * @param clientPublicKey the session's Ed25519 key (standard base64), or {@code null} if not device-bound
+   */
+  public static User session(UUID accountId, UUID sessionId, String clientPublicKey) {
+    JsonObject principal = new JsonObject().put("kind", SESSION).put("sub", accountId.toString())
+        .put("sid", sessionId.toString());
+    JsonObject attributes = new JsonObject();
+    if (clientPublicKey != null) {
+      attributes.put(CLIENT_KEY, clientPublicKey);
+    }
+    return User.create(principal, attributes);
+  }
+
+  /** The device key a session is bound to (standard base64 of 32 bytes), or {@code null}. */
+  public static String clientPublicKey(User user) {
+    return user.attributes().getString(CLIENT_KEY);
   }
 
   /** A user asserted by a trusted gateway (X-User-ID with an internal key): no current session. */

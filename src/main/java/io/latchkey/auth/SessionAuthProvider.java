@@ -3,6 +3,7 @@ package io.latchkey.auth;
 import io.latchkey.session.SessionClient;
 import io.latchkey.session.SessionFailure;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.AuthenticationProvider;
 import io.vertx.ext.auth.authentication.Credentials;
@@ -30,8 +31,9 @@ public final class SessionAuthProvider implements AuthenticationProvider {
     }
     return sessions.lookup(token.getToken()).transform(result -> {
       if (result.succeeded()) {
-        return Future.succeededFuture(Caller.session(UUID.fromString(result.result().getString("account_id")),
-            UUID.fromString(result.result().getString("session_id"))));
+        JsonObject session = result.result();
+        return Future.succeededFuture(Caller.session(UUID.fromString(session.getString("account_id")),
+            UUID.fromString(session.getString("session_id")), session.getString("client_public_key")));
       }
       SessionFailure failure = SessionClient.failureOf(result.cause());
       if (failure == SessionFailure.SESSION_NOT_FOUND) {

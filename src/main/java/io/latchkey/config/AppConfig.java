@@ -30,6 +30,8 @@ public record AppConfig(
     SessionCacheConfig sessionCache,
     LastSeenConfig lastSeen,
     Duration revocationPoll,
+    Duration signatureMaxSkew,
+    long signatureReplayMaxEntries,
     ClusterConfig cluster) {
 
   /** The setting names, in the order the README documents them. */
@@ -41,6 +43,7 @@ public record AppConfig(
       "SESSION_CACHE_MAX_ENTRIES", "SESSION_CACHE_TTL_SECONDS", "NEGATIVE_CACHE_TTL_MS",
       "NEGATIVE_CACHE_MAX_ENTRIES", "MAX_INFLIGHT_MISSES", "WARMUP_FETCH_SIZE", "WARMUP_RETRY_MS",
       "LAST_SEEN_INTERVAL_MS", "LAST_SEEN_FLUSH_MS", "LAST_SEEN_MAX_PENDING", "REVOCATION_POLL_MS",
+      "SIGNATURE_MAX_SKEW_SECONDS", "SIGNATURE_REPLAY_MAX_ENTRIES",
       "CLUSTER_ENABLED", "CLUSTER_NAME", "CLUSTER_HOST", "CLUSTER_PORT", "CLUSTER_MEMBERS", "CLUSTER_EVENT_BUS_PORT",
       "CLUSTER_CONFIG");
 
@@ -103,6 +106,8 @@ public record AppConfig(
             Duration.ofMillis(s.longValue("LAST_SEEN_FLUSH_MS", 10, 86_400_000)),
             s.intValue("LAST_SEEN_MAX_PENDING", 1, 10_000_000)),
         Duration.ofMillis(s.longValue("REVOCATION_POLL_MS", 100, 3_600_000)),
+        Duration.ofSeconds(s.longValue("SIGNATURE_MAX_SKEW_SECONDS", 1, 3600)),
+        s.longValue("SIGNATURE_REPLAY_MAX_ENTRIES", 1000, 100_000_000),
         new ClusterConfig(
             s.bool("CLUSTER_ENABLED"),
             s.string("CLUSTER_NAME"),

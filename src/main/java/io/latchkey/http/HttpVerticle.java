@@ -2,6 +2,8 @@ package io.latchkey.http;
 
 import io.latchkey.auth.ApiKeyAuthProvider;
 import io.latchkey.auth.SessionAuthProvider;
+import io.latchkey.auth.signature.ReplayCache;
+import io.latchkey.auth.signature.RequestVerifier;
 import io.latchkey.cluster.ClusterView;
 import io.latchkey.config.AppConfig;
 import io.latchkey.session.SessionClient;
@@ -16,6 +18,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,11 +32,16 @@ public final class HttpVerticle extends VerticleBase {
 
   private final AppConfig config;
   private final ClusterView cluster;
+  private final ReplayCache replays;
   private HttpServer server;
 
-  public HttpVerticle(AppConfig config, ClusterView cluster) {
+  /**
+   * @param replays the node's signature nonces, shared by all its HTTP verticles
+   */
+  public HttpVerticle(AppConfig config, ClusterView cluster, ReplayCache replays) {
     this.config = config;
     this.cluster = cluster;
+    this.replays = replays;
   }
 
   @Override
@@ -51,6 +59,8 @@ public final class HttpVerticle extends VerticleBase {
     SessionClient sessions = SessionClient.create(vertx, config.eventBusTimeout());
     ApiKeyAuthProvider keys = new ApiKeyAuthProvider(config.internalKeys(), config.adminKeys());
     Handler<RoutingContext> userAuthentication = Guards.user(new SessionAuthProvider(sessions), keys);
+    SignatureGuard signatures = new SignatureGuard(
+        new RequestVerifier(config.signatureMaxSkew(), replays, Clock.systemUTC()));
 
     Router router = Router.router(vertx);
     router.get("/healthz").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
@@ -61,7 +71,7 @@ public final class HttpVerticle extends VerticleBase {
     router.route("/api/v1/internal/*").handler(HttpVerticle::noStore);
     router.route("/api/v1/admin/*").handler(HttpVerticle::noStore);
     router.route("/api/v1/public/*").subRouter(PublicApi.router(vertx, openApi));
-    router.route("/api/v1/user/*").subRouter(UserApi.router(vertx, sessions, userAuthentication));
+    router.route("/api/v1/user/*").subRouter(UserApi.router(vertx, sessions, userAuthentication, signatures));
     router.route("/api/v1/internal/*").subRouter(InternalApi.router(vertx, sessions, keys));
     router.route("/api/v1/admin/*").subRouter(AdminApi.router(vertx, sessions, keys));
 

@@ -26,10 +26,11 @@ final class UserApi {
     this.sessions = sessions;
   }
 
-  static Router router(Vertx vertx, SessionClient sessions, Handler<RoutingContext> authentication) {
+  static Router router(Vertx vertx, SessionClient sessions, Handler<RoutingContext> authentication,
+      Handler<RoutingContext> signatures) {
     UserApi api = new UserApi(sessions);
     Router router = Router.router(vertx);
-    router.route().handler(authentication);
+    router.route().handler(authentication).handler(signatures);
     router.get("/me").handler(api::me);
     router.get("/sessions").handler(api::listSessions);
     router.delete("/sessions/current").handler(api::logOut);

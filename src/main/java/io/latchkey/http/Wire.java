@@ -1,8 +1,10 @@
 package io.latchkey.http;
 
+import io.latchkey.auth.signature.Ed25519;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.UUID;
 
 /**
@@ -41,7 +43,13 @@ final class Wire {
         .put("device", record.getString("device"))
         .put("created_at", time(record.getLong("created_at_ms")))
         .put("last_seen_at", time(record.getLong("last_seen_at_ms")))
-        .put("current", current != null && current.toString().equals(record.getString("session_id")));
+        .put("current", current != null && current.toString().equals(record.getString("session_id")))
+        .put("client_key_thumbprint", thumbprint(record.getString("client_public_key")));
+  }
+
+  /** RFC 7638 thumbprint of a device key: identifies the device without handing out its key. */
+  static String thumbprint(String clientPublicKey) {
+    return clientPublicKey == null ? null : Ed25519.thumbprint(Base64.getDecoder().decode(clientPublicKey));
   }
 
   /** An item of {@code GET /admin/accounts/{id}/sessions}. */

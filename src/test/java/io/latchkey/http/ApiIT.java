@@ -135,7 +135,7 @@ class ApiIT {
       JsonObject record = Api.json(api.get(SESSIONS + "/" + created.getString("session_id"), INTERNAL));
 
       assertThat(record.getString("client_public_key")).isEqualTo(key);
-      HttpResponse<String> list = api.get("/api/v1/user/sessions", created.getString("token"));
+      HttpResponse<String> list = api.get("/api/v1/admin/accounts/" + created.getString("account_id") + "/sessions", ADMIN);
       assertThat(Api.json(list).getJsonArray("sessions").getJsonObject(0).getString("device")).isEqualTo("iPhone");
     }
 
@@ -335,7 +335,8 @@ class ApiIT {
 
       assertThat(sessions).hasSize(2);
       JsonObject newest = sessions.getJsonObject(0);
-      assertThat(newest.fieldNames()).containsExactlyInAnyOrder("session_id", "device", "created_at", "last_seen_at", "current");
+      assertThat(newest.fieldNames()).containsExactlyInAnyOrder("session_id", "device", "created_at", "last_seen_at", "current",
+          "client_key_thumbprint");
       assertThat(newest.getString("session_id")).isEqualTo(second.getString("session_id"));
       assertThat(newest.getBoolean("current")).isTrue();
       assertThat(newest.getString("created_at")).endsWith("Z");

@@ -2,6 +2,7 @@ package io.latchkey.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.latchkey.auth.signature.ReplayCache;
 import io.latchkey.cluster.ClusterView;
 import io.latchkey.testing.TestConfig;
 import io.latchkey.testing.TestPostgres;
@@ -11,6 +12,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -30,7 +32,7 @@ class OpenApiIT {
   @Test
   void everyRouteIsDocumentedAndEveryDocumentedRouteExists() {
     HttpVerticle verticle = new HttpVerticle(TestConfig.forDatabase(TestPostgres.admin(), Map.of("HTTP_INSTANCES", 1)),
-        ClusterView.standalone());
+        ClusterView.standalone(), ReplayCache.create(Duration.ofSeconds(60), 1000));
     vertx.deployVerticle(verticle).await();
     Buffer document = vertx.fileSystem().readFile(HttpVerticle.OPENAPI_RESOURCE).await();
 

@@ -2,6 +2,7 @@ package io.latchkey.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.latchkey.auth.signature.ReplayCache;
 import io.latchkey.cluster.ClusterView;
 import io.latchkey.config.AppConfig;
 import io.latchkey.db.DatabaseTarget;
@@ -97,7 +98,7 @@ class ReadinessIT {
 
   private static int deploy(Vertx vertx) {
     vertx.deployVerticle(new SessionVerticle(database, config)).await();
-    HttpVerticle http = new HttpVerticle(config, ClusterView.standalone());
+    HttpVerticle http = new HttpVerticle(config, ClusterView.standalone(), ReplayCache.create(Duration.ofSeconds(60), 1000));
     vertx.deployVerticle(http).await();
     return http.actualPort();
   }

@@ -1,0 +1,135 @@
+package io.latchkey.auth.signature;
+
+import io.latchkey.auth.signature.SignatureException.Reason;
+import io.latchkey.auth.signature.StructuredFields.InnerList;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Verifies the latchkey profile of RFC 9421 HTTP Message Signatures on a request of a device-bound
+ * session (the profile is spelled out in the README):
+ * <ul>
+ *   <li>{@code Signature-Input} and {@code Signature} dictionaries; the first {@code Signature-Input}
+ *       member is the one verified, and {@code Signature} must carry the same label;</li>
+ *   <li>covered components include {@code "@method"}, {@code "@target-uri"} (or both {@code "@path"} and
+ *       {@code "@query"}), {@code "authorization"}, and {@code "content-digest"} when there is a body;</li>
+ *   <li>parameters {@code created} (integer, within the allowed skew of now) and {@code nonce} (string,
+ *       1-256 characters, never reused by the session within the window) are required; {@code alg}, if
+ *       present, is {@code "ed25519"}; {@code expires}, if present, is in the future;</li>
+ *   <li>{@code Content-Digest} (RFC 9530) has a {@code sha-256} member equal to the body's SHA-256;</li>
+ *   <li>the signature is Ed25519 (the JDK's) over the signature base, with the session's key.</li>
+ * </ul>
+ */
+public final class RequestVerifier {
+
+  private final Duration maxSkew;
+  private final ReplayCache replays;
+  private final Clock clock;
+
+  public RequestVerifier(Duration maxSkew, ReplayCache replays, Clock clock) {
+    this.maxSkew = maxSkew;
+    this.replays = replays;
+    this.clock = clock;
+  }
+
+  /**
+   * @param body the request body (empty array when none)
+   * @param publicKey the session's Ed25519 key
+   * @throws SignatureException naming why the request is rejected
+   */
+  public void verify(SignedRequest request, byte[] body, PublicKey publicKey, String sessionId)
+      throws SignatureException {
+    List<String> inputs = request.header("signature-input");
+    List<String> signatures = request.header("signature");
+    if (inputs.isEmpty() && signatures.isEmpty()) {
+      throw new SignatureException(Reason.MISSING);
+    }
+    if (inputs.size() != 1 || signatures.size() != 1) {
+      throw new SignatureException(Reason.MALFORMED, "Send exactly one Signature-Input and one Signature header.");
+    }
+    Map.Entry<String, InnerList> input = StructuredFields.innerListDictionary(inputs.get(0)).entrySet().iterator().next();
+    byte[] signature = StructuredFields.byteSequenceDictionary(signatures.get(0)).get(input.getKey());
+    if (signature == null) {
+      throw new SignatureException(Reason.MALFORMED, "Signature has no member labelled '" + input.getKey() + "'.");
+    }
+    InnerList params = input.getValue();
+    String nonce = checkParameters(params);
+    checkCoverage(params.items(), body.length > 0);
+    checkDigest(request, body, params.items().contains("content-digest"));
+
+    byte[] base = SignatureBase.build(request, params).getBytes(StandardCharsets.UTF_8);
+    if (!Ed25519.verify(publicKey, base, signature)) {
+      throw new SignatureException(Reason.INVALID);
+    }
+    // only a verified signature may spend a nonce, or anyone could burn a session's nonces
+    if (!replays.firstUse(sessionId, nonce)) {
+      throw new SignatureException(Reason.REPLAYED);
+    }
+  }
+
+  private String checkParameters(InnerList params) throws SignatureException {
+    Object created = params.params().get("created");
+    Object nonce = params.params().get("nonce");
+    Object alg = params.params().get("alg");
+    Object expires = params.params().get("expires");
+    if (!(created instanceof Long createdAt)) {
+      throw new SignatureException(Reason.MALFORMED, "The signature needs an integer 'created' parameter.");
+    }
+    if (!(nonce instanceof String n) || n.isEmpty() || n.length() > 256) {
+      throw new SignatureException(Reason.MALFORMED, "The signature needs a 'nonce' parameter (1-256 characters).");
+    }
+    if (alg != null && !"ed25519".equals(alg)) {
+      throw new SignatureException(Reason.MALFORMED, "The only supported 'alg' is \"ed25519\".");
+    }
+    long now = clock.instant().getEpochSecond();
+    if (Math.abs(now - createdAt) > maxSkew.toSeconds()) {
+      throw new SignatureException(Reason.STALE);
+    }
+    if (expires != null && (!(expires instanceof Long e) || e <= now)) {
+      throw new SignatureException(Reason.STALE, "The signature has expired.");
+    }
+    return n;
+  }
+
+  private static void checkCoverage(List<String> covered, boolean hasBody) throws SignatureException {
+    boolean target = covered.contains("@target-uri") || (covered.contains("@path") && covered.contains("@query"));
+    if (!covered.contains("@method") || !target || !covered.contains("authorization")) {
+      throw new SignatureException(Reason.MALFORMED,
+          "The signature must cover \"@method\", \"@target-uri\" (or \"@path\" and \"@query\") and \"authorization\".");
+    }
+    if (hasBody && !covered.contains("content-digest")) {
+      throw new SignatureException(Reason.MALFORMED, "A request with a body must cover \"content-digest\".");
+    }
+  }
+
+  private static void checkDigest(SignedRequest request, byte[] body, boolean covered) throws SignatureException {
+    List<String> digests = request.header("content-digest");
+    if (digests.isEmpty()) {
+      if (covered) {
+        throw new SignatureException(Reason.MALFORMED, "A covered header is missing from the request: content-digest");
+      }
+      return;
+    }
+    byte[] claimed = StructuredFields.byteSequenceDictionary(String.join(", ", digests)).get("sha-256");
+    if (claimed == null) {
+      throw new SignatureException(Reason.MALFORMED, "Content-Digest needs a sha-256 member.");
+    }
+    if (!MessageDigest.isEqual(claimed, sha256(body))) {
+      throw new SignatureException(Reason.DIGEST_MISMATCH);
+    }
+  }
+
+  static byte[] sha256(byte[] body) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(body);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package io.latchkey.auth.signature;
+
+import java.util.List;
+
+/**
+ * What an RFC 9421 signature can cover, read from one request: the server reads it from the incoming
+ * request, the client signer from the request it is about to send. Both sides derive the signature base
+ * from this one description, so they cannot disagree on a component's value.
+ */
+public interface SignedRequest {
+
+  /** {@code @method}: upper-case. */
+  String method();
+
+  /** {@code @target-uri}: {@code scheme://authority/path?query}, as the client addressed it. */
+  String targetUri();
+
+  /** {@code @authority}: lower-case host[:port]. */
+  String authority();
+
+  /** {@code @scheme}: lower-case. */
+  String scheme();
+
+  /** {@code @path}: the raw (still percent-encoded) path. */
+  String path();
+
+  /** The raw query without its {@code ?}, or {@code null} when there is none. */
+  String query();
+
+  /** {@code @request-target}: path and query as sent. */
+  default String requestTarget() {
+    return query() == null ? path() : path() + "?" + query();
+  }
+
+  /** Every value of a header field (by lower-case name), in order; empty when absent. */
+  List<String> header(String name);
+}
