@@ -35,7 +35,7 @@ public final class SignCli {
     System.exit(run(args, System.out, System.err));
   }
 
-  static int run(String[] args, PrintStream out, PrintStream err) throws IOException, GeneralSecurityException {
+  public static int run(String[] args, PrintStream out, PrintStream err) throws IOException, GeneralSecurityException {
     if (args.length == 2 && args[0].equals("keygen")) {
       return keygen(Path.of(args[1]), out);
     }

@@ -6,6 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.latchkey.Application;
 import io.latchkey.auth.signature.Ed25519;
 import io.latchkey.client.RequestSigner;
+import io.latchkey.client.SignCli;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import io.latchkey.testing.Api;
 import io.latchkey.testing.HttpProbe;
 import io.latchkey.testing.TestConfig;
@@ -26,6 +32,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Device-bound sessions over real HTTP: every request must be signed with the session's Ed25519 key. */
 class DeviceBoundIT {
@@ -158,6 +165,36 @@ class DeviceBoundIT {
 
     assertThat(record.getString("client_public_key")).isEqualTo(key);
     assertThat(introspection.getString("client_public_key")).isEqualTo(key);
+  }
+
+  @Test
+  void theCommandLineSignerWorksEndToEnd(@TempDir Path dir) throws Exception {
+    Path keyFile = dir.resolve("client.key");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    assertThat(SignCli.run(new String[] {"keygen", keyFile.toString()}, new PrintStream(out), System.err)).isZero();
+    String publicKey = out.toString(StandardCharsets.UTF_8).trim();
+    HttpResponse<String> created = api.post("/api/v1/internal/sessions", ApiIT.INTERNAL, new JsonObject()
+        .put("identity", new JsonObject().put("kind", "email").put("subject", "cli-" + System.nanoTime() + "@example.com"))
+        .put("client_public_key", publicKey).encode());
+    String cliToken = Api.json(created).getString("token");
+    String url = "http://127.0.0.1:" + node.httpPort() + "/api/v1/user/me";
+
+    out.reset();
+    assertThat(SignCli.run(new String[] {"sign", keyFile.toString(), cliToken, "GET", url}, new PrintStream(out),
+        System.err)).isZero();
+
+    List<String> headers = new ArrayList<>();
+    for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
+      assertThat(line).startsWith("header = \"").endsWith("\"");
+      String header = line.substring("header = \"".length(), line.length() - 1).replace("\\\"", "\"");
+      int colon = header.indexOf(": ");
+      headers.add(header.substring(0, colon));
+      headers.add(header.substring(colon + 2));
+    }
+    HttpResponse<String> me = api.send("GET", "/api/v1/user/me", null, null, headers.toArray(String[]::new));
+    assertThat(me.statusCode()).as(me.body()).isEqualTo(200);
+    assertThat(Files.getPosixFilePermissions(keyFile)).containsExactlyInAnyOrder(
+        PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
   }
 
   private static void expect(HttpResponse<String> response, String problem) {
