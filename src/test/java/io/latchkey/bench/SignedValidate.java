@@ -1,0 +1,165 @@
+package io.latchkey.bench;
+
+import io.latchkey.auth.signature.Ed25519;
+import io.latchkey.client.RequestSigner;
+import io.latchkey.testing.Api;
+import io.latchkey.testing.HttpProbe;
+import io.latchkey.testing.LocalCluster;
+import io.latchkey.testing.NodeProcess;
+import io.latchkey.testing.TestPostgres;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+/**
+ * Signed vs unsigned validate on the same node in one run (SPEC §9, issue 6: goal >= 0.5):
+ * {@code GET /api/v1/user/me} on 1,000 device-bound sessions, each request carrying a fresh RFC 9421
+ * signature, against the same call on 1,000 plain sessions. Signatures are made before the runs, so the
+ * load generator's signing does not compete with the server for the cores; runs alternate.
+ *
+ * <p>Usage: {@code SignedValidate <markdown-out> [seconds-per-run] [runs-per-mode]}.
+ */
+public final class SignedValidate {
+
+  private static final int SESSIONS = 1000;
+  private static final int CONCURRENCY = 32;
+  private static final String ME = "/api/v1/user/me";
+
+  public static void main(String[] args) throws Exception {
+    Path out = Path.of(args[0]);
+    int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+    int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+    Path work = Files.createTempDirectory("latchkey-bench-signed");
+
+    try (NodeProcess node = NodeProcess.start(work, Map.of(
+        "DATABASE_URL", TestPostgres.freshDatabase().url(),
+        "HTTP_HOST", "127.0.0.1",
+        "HTTP_PORT", "0",
+        "INTERNAL_API_KEYS", LocalCluster.INTERNAL_KEY,
+        "SIGNATURE_MAX_SKEW_SECONDS", "900"))) {
+      int port = node.awaitListening(Duration.ofSeconds(60));
+      HttpProbe.awaitReady(port, Duration.ofSeconds(60));
+      Api api = new Api(port);
+
+      List<String> plainTokens = new ArrayList<>();
+      List<String> boundTokens = new ArrayList<>();
+      List<RequestSigner> signers = new ArrayList<>();
+      for (int i = 0; i < SESSIONS; i++) {
+        plainTokens.add(create(api, null));
+        KeyPair device = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        boundTokens.add(create(api, Base64.getEncoder().encodeToString(Ed25519.raw(device.getPublic()))));
+        signers.add(new RequestSigner(device.getPrivate()));
+      }
+
+      // enough signatures for every signed run even at 3x the unsigned rate measured in the warm-up
+      try (LoadGenerator load = new LoadGenerator(port, CONCURRENCY)) {
+        LoadGenerator.Result warm = load.run(Duration.ofSeconds(seconds), CONCURRENCY, i -> plain(plainTokens, i));
+        int needed = (int) Math.min(3_000_000, warm.rate() * seconds * (runs + 1) * 1.5);
+        System.out.printf("warm-up unsigned: %.0f req/s; signing %d requests...%n", warm.rate(), needed);
+        URI target = URI.create("http://127.0.0.1:" + port + ME);
+        long created = Instant.now().getEpochSecond();
+        List<Map<String, String>> signed = IntStream.range(0, needed).parallel().mapToObj(i -> {
+          try {
+            return signers.get(i % SESSIONS).sign("GET", target, "Bearer " + boundTokens.get(i % SESSIONS), null,
+                created, UUID.randomUUID().toString());
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        }).toList();
+
+        int[] cursor = {0};
+        load.run(Duration.ofSeconds(seconds), CONCURRENCY, i -> signed(signed, boundTokens, cursor));
+        List<Double> unsignedRates = new ArrayList<>();
+        List<Double> signedRates = new ArrayList<>();
+        long errors = 0;
+        for (int r = 0; r < runs; r++) {
+          LoadGenerator.Result u = load.run(Duration.ofSeconds(seconds), CONCURRENCY, i -> plain(plainTokens, i));
+          LoadGenerator.Result s = load.run(Duration.ofSeconds(seconds), CONCURRENCY, i -> signed(signed, boundTokens, cursor));
+          unsignedRates.add(u.rate());
+          signedRates.add(s.rate());
+          errors += u.errors() + s.errors();
+          System.out.printf("run %d: unsigned %.0f req/s, signed %.0f req/s%n", r + 1, u.rate(), s.rate());
+        }
+        double unsigned = unsignedRates.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        double signedRate = signedRates.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        double ratio = signedRate / unsigned;
+        double verifyMicros = jdkVerifyMicros();
+        int cores = Runtime.getRuntime().availableProcessors();
+        String table = String.join("\n",
+            "| route | runs x seconds | mean req/s | ratio signed / unsigned | goal | met |",
+            "|---|---|---|---|---|---|",
+            String.format("| unsigned: GET /api/v1/user/me, bearer only (1,000 plain sessions) | %d x %d | %.0f | | | |",
+                runs, seconds, unsigned),
+            String.format("| signed: same, + RFC 9421 Ed25519 signature (1,000 device-bound sessions) | %d x %d | %.0f "
+                + "| **%.2f** | >= 0.5 | %s |", runs, seconds, signedRate, ratio, ratio >= 0.5 ? "yes" : "NO"),
+            "",
+            String.format("Closed loop, %d requests in flight from one Vert.x event loop (same generator for both);"
+                + " non-200 answers: %d. Runs alternate unsigned/signed after a warm-up of each;"
+                + " signatures are made before the runs.", CONCURRENCY, errors),
+            "",
+            String.format("Profile: one JDK Ed25519 verification (java.security.Signature \"Ed25519\", %s) costs %.0f us"
+                + " of CPU here, measured in this run on one thread; %d cores can therefore verify at most about %.0f"
+                + " signatures/s before doing anything else, against %.0f unsigned validations/s. The JDK's Ed25519"
+                + " (SPEC section 6 asks for it) is the limit; what would move it: a faster Ed25519 implementation"
+                + " (BouncyCastle's rfc8032 verify took about 62 us in a one-off check on this machine), or more cores.",
+                System.getProperty("java.version"), verifyMicros, cores, cores * 1e6 / verifyMicros, unsigned));
+        System.out.println(table);
+        Files.writeString(out, table + "\n");
+      }
+    }
+  }
+
+  /** Microseconds per JDK Ed25519 verification on one thread, after a warm-up. */
+  private static double jdkVerifyMicros() throws Exception {
+    KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    byte[] message = new byte[300];
+    byte[] signature = Ed25519.sign(pair.getPrivate(), message);
+    for (int i = 0; i < 2000; i++) {
+      Ed25519.verify(pair.getPublic(), message, signature);
+    }
+    int n = 3000;
+    long start = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      if (!Ed25519.verify(pair.getPublic(), message, signature)) {
+        throw new IllegalStateException("verification failed");
+      }
+    }
+    return (System.nanoTime() - start) / 1e3 / n;
+  }
+
+  private static RequestOptions plain(List<String> tokens, int i) {
+    return new RequestOptions().setURI(ME).putHeader("Authorization", "Bearer " + tokens.get(i % SESSIONS));
+  }
+
+  private static RequestOptions signed(List<Map<String, String>> signatures, List<String> tokens, int[] cursor) {
+    int i = cursor[0]++;
+    if (i >= signatures.size()) {
+      return null;
+    }
+    RequestOptions request = new RequestOptions().setURI(ME)
+        .putHeader("Authorization", "Bearer " + tokens.get(i % SESSIONS));
+    signatures.get(i).forEach(request::putHeader);
+    return request;
+  }
+
+  private static String create(Api api, String key) throws Exception {
+    JsonObject body = new JsonObject().put("identity",
+        new JsonObject().put("kind", "email").put("subject", "bench-" + UUID.randomUUID() + "@example.com"));
+    if (key != null) {
+      body.put("client_public_key", key);
+    }
+    return Api.json(api.post("/api/v1/internal/sessions", LocalCluster.INTERNAL_KEY, body.encode())).getString("token");
+  }
+}
