@@ -12,7 +12,11 @@ import io.latchkey.cluster.Clustering;
 import io.latchkey.cluster.Clustering.ClusteredNode;
 import io.latchkey.session.SessionAddresses;
 import io.vertx.core.DeploymentOptions;
+import io.latchkey.telemetry.Metrics;
+import io.latchkey.telemetry.Telemetry;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -33,22 +37,33 @@ public final class Application {
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private final EmbeddedDatabase embedded;
+  private final Telemetry telemetry;
   private final Vertx vertx;
   private final String httpDeployment;
   private final String sessionDeployment;
   private final int httpPort;
 
-  private Application(EmbeddedDatabase embedded, Vertx vertx, String sessionDeployment, String httpDeployment,
-      int httpPort) {
+  private Application(EmbeddedDatabase embedded, Telemetry telemetry, Vertx vertx, String sessionDeployment,
+      String httpDeployment, int httpPort) {
     this.embedded = embedded;
+    this.telemetry = telemetry;
     this.vertx = vertx;
     this.sessionDeployment = sessionDeployment;
     this.httpDeployment = httpDeployment;
     this.httpPort = httpPort;
   }
 
-  /** Starts a node; blocks until it listens. Call from a plain thread, never from an event loop. */
+  /** Starts a node with telemetry from OpenTelemetry's environment variables. */
   public static Application start(AppConfig config) throws Exception {
+    return start(config, Telemetry.fromEnvironment());
+  }
+
+  /**
+   * Starts a node; blocks until it listens. Call from a plain thread, never from an event loop.
+   *
+   * @param telemetry closed by {@link #stop()}, or here if the start fails
+   */
+  public static Application start(AppConfig config, Telemetry telemetry) throws Exception {
     EmbeddedDatabase embedded = null;
     Vertx vertx = null;
     try {
@@ -63,9 +78,11 @@ public final class Application {
       Migrations.migrate(database, config.dbSchema());
 
       ClusterView cluster;
+      VertxOptions options = new VertxOptions();
+      VertxBuilder builder = telemetry.instrument(Vertx.builder(), options);
       if (config.cluster().enabled()) {
         Vertx[] joined = new Vertx[1];
-        ClusteredNode node = Clustering.start(config.cluster(), () -> {
+        ClusteredNode node = Clustering.start(config.cluster(), builder, options, () -> {
           if (joined[0] != null) {
             joined[0].eventBus().send(SessionAddresses.CATCH_UP, new JsonObject(), LOCAL);
           }
@@ -74,25 +91,27 @@ public final class Application {
         joined[0] = vertx;
         cluster = node.view();
       } else {
-        vertx = Vertx.vertx();
+        vertx = builder.build();
         cluster = ClusterView.standalone();
       }
-      String session = vertx.deployVerticle(new SessionVerticle(database, config)).await();
+      String session = vertx.deployVerticle(new SessionVerticle(database, config, new Metrics(telemetry.registry())))
+          .await();
       List<HttpVerticle> servers = new CopyOnWriteArrayList<>();
       ReplayCache replays = ReplayCache.create(config.signatureMaxSkew(), config.signatureReplayMaxEntries());
       String http = vertx.deployVerticle(() -> {
-        HttpVerticle server = new HttpVerticle(config, cluster, replays);
+        HttpVerticle server = new HttpVerticle(config, cluster, replays, telemetry);
         servers.add(server);
         return server;
       }, new DeploymentOptions().setInstances(config.httpInstances())).await();
       int port = servers.get(0).actualPort();
       LOG.info("latchkey listening on http://{}:{} ({} HTTP verticle instance(s))", config.httpHost(), port,
           config.httpInstances());
-      return new Application(embedded, vertx, session, http, port);
+      return new Application(embedded, telemetry, vertx, session, http, port);
     } catch (Exception | Error e) {
       if (vertx != null) {
         closeQuietly(vertx);
       }
+      telemetry.close();
       if (embedded != null) {
         embedded.close();
       }
@@ -119,6 +138,7 @@ public final class Application {
       vertx.undeploy(sessionDeployment).await();
       vertx.close().await();
     } finally {
+      telemetry.close();
       if (embedded != null) {
         embedded.close();
       }

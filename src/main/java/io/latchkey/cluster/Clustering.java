@@ -9,6 +9,7 @@ import io.latchkey.config.AppConfig.ClusterConfig;
 import io.latchkey.config.ConfigException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -39,16 +40,19 @@ public final class Clustering {
   /**
    * Joins the cluster; completes once this node is a member and its event bus is up.
    *
+   * @param builder a Vert.x builder already carrying the node's tracer and metrics
+   * @param options the node's options; the clustered event bus settings are added to them
    * @param onMembershipChange called (on a Hazelcast thread) whenever a member joins or leaves
    */
-  public static Future<ClusteredNode> start(ClusterConfig settings, Runnable onMembershipChange) {
+  public static Future<ClusteredNode> start(ClusterConfig settings, VertxBuilder builder, VertxOptions options,
+      Runnable onMembershipChange) {
     Config hazelcast = hazelcastConfig(settings);
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast);
-    VertxOptions options = new VertxOptions().setEventBusOptions(new EventBusOptions()
+    options.setEventBusOptions(new EventBusOptions()
         .setHost(settings.host())
         .setPort(settings.eventBusPort())
         .setClusterPublicHost(settings.host()));
-    return Vertx.builder().with(options).withClusterManager(manager).buildClustered().map(vertx -> {
+    return builder.with(options).withClusterManager(manager).buildClustered().map(vertx -> {
       manager.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
         @Override
         public void memberAdded(MembershipEvent event) {

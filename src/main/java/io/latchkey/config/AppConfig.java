@@ -32,7 +32,10 @@ public record AppConfig(
     Duration revocationPoll,
     Duration signatureMaxSkew,
     long signatureReplayMaxEntries,
-    ClusterConfig cluster) {
+    ClusterConfig cluster,
+    boolean accessLog,
+    String metricsHost,
+    int metricsPort) {
 
   /** The setting names, in the order the README documents them. */
   public static final List<String> NAMES = List.of(
@@ -45,7 +48,7 @@ public record AppConfig(
       "LAST_SEEN_INTERVAL_MS", "LAST_SEEN_FLUSH_MS", "LAST_SEEN_MAX_PENDING", "REVOCATION_POLL_MS",
       "SIGNATURE_MAX_SKEW_SECONDS", "SIGNATURE_REPLAY_MAX_ENTRIES",
       "CLUSTER_ENABLED", "CLUSTER_NAME", "CLUSTER_HOST", "CLUSTER_PORT", "CLUSTER_MEMBERS", "CLUSTER_EVENT_BUS_PORT",
-      "CLUSTER_CONFIG");
+      "CLUSTER_CONFIG", "ACCESS_LOG", "METRICS_HOST", "METRICS_PORT");
 
   /** Settings of the session verticle's cache, its negative cache, its miss bound and its warm-up. */
   public record SessionCacheConfig(long maxEntries, Duration ttl, Duration negativeTtl, long negativeMaxEntries,
@@ -115,7 +118,10 @@ public record AppConfig(
             s.intValue("CLUSTER_PORT", 1, 65535),
             s.hostPorts("CLUSTER_MEMBERS"),
             s.intValue("CLUSTER_EVENT_BUS_PORT", 0, 65535),
-            s.string("CLUSTER_CONFIG")));
+            s.string("CLUSTER_CONFIG")),
+        s.bool("ACCESS_LOG"),
+        s.string("METRICS_HOST"),
+        s.intValue("METRICS_PORT", 0, 65535));
   }
 
   /** Never shows the database URL, which may carry a password. */

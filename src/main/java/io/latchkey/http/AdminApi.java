@@ -27,11 +27,12 @@ final class AdminApi {
     AdminApi api = new AdminApi(sessions);
     Router router = Router.router(vertx);
     Guards.keyTier(router.route(), keys, Caller.ADMIN);
-    router.get("/accounts").handler(api::accountByIdentity);
-    router.get("/accounts/:id").handler(api::accountById);
-    router.get("/accounts/:id/sessions").handler(api::accountSessions);
-    router.post("/accounts/:id/sessions/revoke").handler(api::revokeAccountSessions);
-    router.delete("/sessions/:id").handler(api::revokeSession);
+    Routes routes = new Routes(router, "/api/v1/admin");
+    routes.get("/accounts", api::accountByIdentity);
+    routes.get("/accounts/:id", api::accountById);
+    routes.get("/accounts/:id/sessions", api::accountSessions);
+    routes.post("/accounts/:id/sessions/revoke", api::revokeAccountSessions);
+    routes.delete("/sessions/:id", api::revokeSession);
     return router;
   }
 

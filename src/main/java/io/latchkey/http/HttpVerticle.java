@@ -6,6 +6,8 @@ import io.latchkey.auth.signature.ReplayCache;
 import io.latchkey.auth.signature.RequestVerifier;
 import io.latchkey.cluster.ClusterView;
 import io.latchkey.config.AppConfig;
+import io.latchkey.telemetry.RequestTiming;
+import io.latchkey.telemetry.Telemetry;
 import io.latchkey.session.SessionClient;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -18,6 +20,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 
@@ -33,15 +36,18 @@ public final class HttpVerticle extends VerticleBase {
   private final AppConfig config;
   private final ClusterView cluster;
   private final ReplayCache replays;
+  private final Telemetry telemetry;
   private HttpServer server;
+  private HttpServer management;
 
   /**
    * @param replays the node's signature nonces, shared by all its HTTP verticles
    */
-  public HttpVerticle(AppConfig config, ClusterView cluster, ReplayCache replays) {
+  public HttpVerticle(AppConfig config, ClusterView cluster, ReplayCache replays, Telemetry telemetry) {
     this.config = config;
     this.cluster = cluster;
     this.replays = replays;
+    this.telemetry = telemetry;
   }
 
   @Override
@@ -50,7 +56,14 @@ public final class HttpVerticle extends VerticleBase {
       server = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()));
       // port 0 asks for a random port; -1 makes every instance share the one random port chosen
       int port = config.httpPort() == 0 ? -1 : config.httpPort();
-      return server.requestHandler(router(openApi)).listen(port);
+      Future<HttpServer> api = server.requestHandler(router(openApi)).listen(port);
+      if (config.metricsPort() == 0) {
+        return api.<Void>mapEmpty();
+      }
+      Router metrics = Router.router(vertx);
+      metrics.get("/metrics").handler(PrometheusScrapingHandler.create(telemetry.prometheus()));
+      management = vertx.createHttpServer(new HttpServerOptions().setHost(config.metricsHost()));
+      return Future.all(api, management.requestHandler(metrics).listen(config.metricsPort())).<Void>mapEmpty();
     });
   }
 
@@ -63,8 +76,13 @@ public final class HttpVerticle extends VerticleBase {
         new RequestVerifier(config.signatureMaxSkew(), replays, Clock.systemUTC()));
 
     Router router = Router.router(vertx);
-    router.get("/healthz").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
-    router.get("/readyz").handler(Readiness.handler(vertx, config.healthCheckTimeout(), cluster));
+    router.route().handler(new RequestTiming(telemetry.registry(), config.accessLog()));
+    Routes root = new Routes(router, "");
+    root.get("/healthz", ctx -> ctx.json(new JsonObject().put("status", "UP")));
+    root.get("/readyz", Readiness.handler(vertx, config.healthCheckTimeout(), cluster));
+    if (config.metricsPort() == 0) {
+      root.get("/metrics", PrometheusScrapingHandler.create(telemetry.prometheus()));
+    }
 
     router.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.httpMaxBodyBytes()));
     router.route("/api/v1/user/*").handler(HttpVerticle::noStore);
@@ -86,7 +104,8 @@ public final class HttpVerticle extends VerticleBase {
   /** Graceful: stop accepting, let in-flight requests finish within the grace period, then close. */
   @Override
   public Future<?> stop() {
-    return server.shutdown(config.httpShutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+    Future<Void> api = server.shutdown(config.httpShutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+    return management == null ? api : Future.all(api, management.close());
   }
 
   /** The port this instance listens on (the real one when 0 was configured). */

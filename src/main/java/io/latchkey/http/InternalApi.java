@@ -33,9 +33,10 @@ final class InternalApi {
     InternalApi api = new InternalApi(sessions);
     Router router = Router.router(vertx);
     Guards.keyTier(router.route(), keys, Caller.INTERNAL);
-    router.post("/sessions").consumes("application/json").handler(api::createSession);
-    router.post("/sessions/introspect").consumes("application/json").handler(api::introspect);
-    router.get("/sessions/:id").handler(api::sessionRecord);
+    Routes routes = new Routes(router, "/api/v1/internal");
+    routes.post("/sessions", api::createSession).consumes("application/json");
+    routes.post("/sessions/introspect", api::introspect).consumes("application/json");
+    routes.get("/sessions/:id", api::sessionRecord);
     return router;
   }
 

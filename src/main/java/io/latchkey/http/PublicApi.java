@@ -18,8 +18,9 @@ final class PublicApi {
 
   static Router router(Vertx vertx, Buffer openApi) {
     Router router = Router.router(vertx);
-    router.get("/ping").handler(PublicApi::ping);
-    router.get("/openapi.json").handler(ctx -> ctx.response()
+    Routes routes = new Routes(router, "/api/v1/public");
+    routes.get("/ping", PublicApi::ping);
+    routes.get("/openapi.json", ctx -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end(openApi));
     return router;

@@ -31,11 +31,12 @@ final class UserApi {
     UserApi api = new UserApi(sessions);
     Router router = Router.router(vertx);
     router.route().handler(authentication).handler(signatures);
-    router.get("/me").handler(api::me);
-    router.get("/sessions").handler(api::listSessions);
-    router.delete("/sessions/current").handler(api::logOut);
-    router.delete("/sessions/:id").handler(api::revokeOne);
-    router.delete("/sessions").handler(api::logOutEverywhere);
+    Routes routes = new Routes(router, "/api/v1/user");
+    routes.get("/me", api::me);
+    routes.get("/sessions", api::listSessions);
+    routes.delete("/sessions/current", api::logOut);
+    routes.delete("/sessions/:id", api::revokeOne);
+    routes.delete("/sessions", api::logOutEverywhere);
     return router;
   }
 

@@ -18,12 +18,14 @@ final class LastSeenBatch {
     this.maxPending = maxPending;
   }
 
-  void mark(UUID sessionId, long atMs) {
+  /** Adds a mark; false when the batch is full and the mark was dropped. */
+  boolean mark(UUID sessionId, long atMs) {
     if (pending.size() >= maxPending && !pending.containsKey(sessionId)) {
       dropped++;
-      return;
+      return false;
     }
     pending.merge(sessionId, atMs, Math::max);
+    return true;
   }
 
   /** Takes everything pending; marks made afterwards go into the next batch. */

@@ -3,6 +3,8 @@ package io.latchkey.session;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.latchkey.config.AppConfig.SessionCacheConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 
 /**
  * The session verticle's memory of sessions, keyed by token hash:
@@ -26,17 +28,27 @@ public final class SessionCache {
   }
 
   public static SessionCache create(SessionCacheConfig config) {
-    return new SessionCache(
-        Caffeine.newBuilder()
-            .maximumSize(config.maxEntries())
-            .expireAfterWrite(config.ttl())
-            .executor(Runnable::run)
-            .build(),
-        Caffeine.newBuilder()
-            .maximumSize(config.negativeMaxEntries())
-            .expireAfterWrite(config.negativeTtl())
-            .executor(Runnable::run)
-            .build());
+    return create(config, null);
+  }
+
+  /** With a registry, both caches report hits, misses, size and evictions ({@code cache_*{cache="sessions"}}). */
+  public static SessionCache create(SessionCacheConfig config, MeterRegistry registry) {
+    Caffeine<Object, Object> sessions = Caffeine.newBuilder()
+        .maximumSize(config.maxEntries())
+        .expireAfterWrite(config.ttl())
+        .executor(Runnable::run);
+    Caffeine<Object, Object> unknown = Caffeine.newBuilder()
+        .maximumSize(config.negativeMaxEntries())
+        .expireAfterWrite(config.negativeTtl())
+        .executor(Runnable::run);
+    if (registry == null) {
+      return new SessionCache(sessions.build(), unknown.build());
+    }
+    Cache<TokenHash, CachedSession> sessionCache = sessions.recordStats().build();
+    Cache<TokenHash, Boolean> unknownCache = unknown.recordStats().build();
+    CaffeineCacheMetrics.monitor(registry, sessionCache, "sessions");
+    CaffeineCacheMetrics.monitor(registry, unknownCache, "unknown_tokens");
+    return new SessionCache(sessionCache, unknownCache);
   }
 
   /** The cached session or tombstone, or {@code null}. */

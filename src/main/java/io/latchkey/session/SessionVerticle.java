@@ -8,6 +8,7 @@ import io.latchkey.account.Provisioned;
 import io.latchkey.config.AppConfig;
 import io.latchkey.db.DatabaseTarget;
 import io.latchkey.db.Uuid7;
+import io.latchkey.telemetry.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -48,6 +49,7 @@ public final class SessionVerticle extends VerticleBase {
 
   private final DatabaseTarget database;
   private final AppConfig config;
+  private final Metrics metrics;
   private Pool pool;
   private SessionStore sessions;
   private AccountStore accounts;
@@ -61,9 +63,10 @@ public final class SessionVerticle extends VerticleBase {
   private boolean catchingUp;
   private boolean catchUpAgain;
 
-  public SessionVerticle(DatabaseTarget database, AppConfig config) {
+  public SessionVerticle(DatabaseTarget database, AppConfig config, Metrics metrics) {
     this.database = database;
     this.config = config;
+    this.metrics = metrics;
   }
 
   @Override
@@ -80,7 +83,7 @@ public final class SessionVerticle extends VerticleBase {
         .build();
     sessions = SessionStore.create(pool);
     accounts = AccountStore.create(pool);
-    cache = SessionCache.create(config.sessionCache());
+    cache = SessionCache.create(config.sessionCache(), metrics.registry());
     lastSeen = new LastSeenBatch(config.lastSeen().maxPending());
     vertx.setPeriodic(config.lastSeen().flushEvery().toMillis(), id -> flushLastSeen());
     vertx.setPeriodic(config.revocationPoll().toMillis(), id -> catchUp());
@@ -134,7 +137,9 @@ public final class SessionVerticle extends VerticleBase {
         throw new SessionNotFound();
       }
       if (session.markSeen(System.currentTimeMillis(), config.lastSeen().interval().toMillis())) {
-        lastSeen.mark(session.sessionId(), System.currentTimeMillis());
+        if (!lastSeen.mark(session.sessionId(), System.currentTimeMillis())) {
+          metrics.lastSeenDropped.increment();
+        }
       }
       JsonObject reply = new JsonObject()
           .put("session_id", session.sessionId().toString())
@@ -190,6 +195,7 @@ public final class SessionVerticle extends VerticleBase {
         .map(row -> {
           cache.putCreated(hash, new CachedSession(row.sessionId(), row.accountId(), row.clientPublicKey(),
               row.createdAt().toEpochMilli(), 0L));
+          metrics.sessionsCreated.increment();
           return new JsonObject()
               .put("session_id", row.sessionId().toString())
               .put("account_id", row.accountId().toString())
@@ -257,12 +263,20 @@ public final class SessionVerticle extends VerticleBase {
   /** Applies a revocation here at once (read-your-writes), then tells every node, this one included. */
   private void broadcast(Invalidation invalidation) {
     apply(invalidation);
-    vertx.eventBus().publish(SessionAddresses.INVALIDATED, invalidation.toJson());
+    metrics.sessionsRevoked.increment(invalidation.sessions().size());
+    vertx.eventBus().publish(SessionAddresses.INVALIDATED,
+        invalidation.toJson().put("published_at_ms", System.currentTimeMillis()));
+    metrics.invalidationsPublished.increment();
   }
 
   private void applyInvalidation(Message<JsonObject> message) {
     try {
       apply(Invalidation.fromJson(message.body()));
+      metrics.invalidationsReceived.increment();
+      Long published = message.body().getLong("published_at_ms");
+      if (published != null) {
+        metrics.invalidationLag.record(Math.max(0, System.currentTimeMillis() - published), TimeUnit.MILLISECONDS);
+      }
     } catch (RuntimeException e) {
       LOG.warn("Ignoring a malformed invalidation message: {}", e.getMessage());
     }
@@ -410,8 +424,11 @@ public final class SessionVerticle extends VerticleBase {
   }
 
   private Future<Integer> writeLastSeen(Map<UUID, Long> batch) {
-    return sessions.touchLastSeen(batch).onFailure(failure ->
-        LOG.warn("Dropped {} last-seen update(s): {}", batch.size(), describe(failure)));
+    metrics.lastSeenBatch.record(batch.size());
+    return sessions.touchLastSeen(batch).onFailure(failure -> {
+      metrics.lastSeenDropped.increment(batch.size());
+      LOG.warn("Dropped {} last-seen update(s): {}", batch.size(), describe(failure));
+    });
   }
 
   // ---- failures ----

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.latchkey.auth.signature.ReplayCache;
 import io.latchkey.cluster.ClusterView;
+import io.latchkey.telemetry.Telemetry;
 import io.latchkey.testing.TestConfig;
 import io.latchkey.testing.TestPostgres;
 import io.vertx.core.Vertx;
@@ -32,7 +33,8 @@ class OpenApiIT {
   @Test
   void everyRouteIsDocumentedAndEveryDocumentedRouteExists() {
     HttpVerticle verticle = new HttpVerticle(TestConfig.forDatabase(TestPostgres.admin(), Map.of("HTTP_INSTANCES", 1)),
-        ClusterView.standalone(), ReplayCache.create(Duration.ofSeconds(60), 1000));
+        ClusterView.standalone(), ReplayCache.create(Duration.ofSeconds(60), 1000),
+        Telemetry.metricsOnly());
     vertx.deployVerticle(verticle).await();
     Buffer document = vertx.fileSystem().readFile(HttpVerticle.OPENAPI_RESOURCE).await();
 

@@ -8,6 +8,9 @@ import io.latchkey.config.AppConfig;
 import io.latchkey.db.DatabaseTarget;
 import io.latchkey.db.Migrations;
 import io.latchkey.session.SessionVerticle;
+import io.latchkey.telemetry.Metrics;
+import io.latchkey.telemetry.Telemetry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.latchkey.testing.Eventually;
 import io.latchkey.testing.HttpProbe;
 import io.latchkey.testing.Outage;
@@ -97,8 +100,9 @@ class ReadinessIT {
   }
 
   private static int deploy(Vertx vertx) {
-    vertx.deployVerticle(new SessionVerticle(database, config)).await();
-    HttpVerticle http = new HttpVerticle(config, ClusterView.standalone(), ReplayCache.create(Duration.ofSeconds(60), 1000));
+    vertx.deployVerticle(new SessionVerticle(database, config, new Metrics(new SimpleMeterRegistry()))).await();
+    HttpVerticle http = new HttpVerticle(config, ClusterView.standalone(), ReplayCache.create(Duration.ofSeconds(60), 1000),
+        Telemetry.metricsOnly());
     vertx.deployVerticle(http).await();
     return http.actualPort();
   }

@@ -6,6 +6,8 @@ import io.latchkey.session.SessionAddresses;
 import io.latchkey.session.SessionClient;
 import io.latchkey.session.SessionFailure;
 import io.latchkey.session.SessionVerticle;
+import io.latchkey.telemetry.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -28,7 +30,7 @@ public final class SessionNode implements AutoCloseable {
   public static SessionNode start(DatabaseTarget database, Map<String, Object> overrides) {
     AppConfig config = TestConfig.forDatabase(database, overrides);
     Vertx vertx = Vertx.vertx();
-    String id = vertx.deployVerticle(new SessionVerticle(database, config)).await();
+    String id = vertx.deployVerticle(new SessionVerticle(database, config, new Metrics(new SimpleMeterRegistry()))).await();
     return new SessionNode(vertx, SessionClient.create(vertx, Duration.ofSeconds(10)), id);
   }
 

@@ -1,0 +1,87 @@
+package io.latchkey.telemetry;
+
+import static net.logstash.logback.argument.StructuredArguments.kv;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.trace.Span;
+import io.vertx.core.Handler;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The request-timing middleware (the seed's), first on the root router: times every request, records it
+ * in {@code latchkey.http.server.requests} by method, route template and status, names the server span
+ * after the route template ({@code GET /api/v1/user/me}), and writes one access-log line per request.
+ * Only templates are used as labels: never the raw path, which could carry anything.
+ */
+public final class RequestTiming implements Handler<RoutingContext> {
+
+  static final String ROUTE = "latchkey.route";
+  private static final Logger ACCESS = LoggerFactory.getLogger("latchkey.access");
+
+  private final MeterRegistry registry;
+  private final boolean accessLog;
+
+  public RequestTiming(MeterRegistry registry, boolean accessLog) {
+    this.registry = registry;
+    this.accessLog = accessLog;
+  }
+
+  /** The handler a route starts with: names the request after its template. */
+  public static Handler<RoutingContext> route(String template) {
+    return ctx -> {
+      ctx.put(ROUTE, template);
+      Span.current().updateName(template);
+      ctx.next();
+    };
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    long start = System.nanoTime();
+    ctx.addHeadersEndHandler(v -> finished(ctx, System.nanoTime() - start));
+    ctx.next();
+  }
+
+  private void finished(RoutingContext ctx, long nanos) {
+    String route = ctx.get(ROUTE);
+    if (route == null) {
+      route = ctx.request().method().name() + " " + unnamed(ctx.normalizedPath());
+      Span.current().updateName(route);
+    }
+    int status = ctx.response().getStatusCode();
+    Timer.builder("latchkey.http.server.requests")
+        .description("HTTP requests by route template and status")
+        .tag("method", ctx.request().method().name())
+        .tag("route", route)
+        .tag("status", Integer.toString(status))
+        .publishPercentileHistogram()
+        .maximumExpectedValue(Duration.ofSeconds(10))
+        .register(registry)
+        .record(nanos, TimeUnit.NANOSECONDS);
+    if (accessLog) {
+      User user = ctx.user();
+      String account = user == null ? null : user.principal().getString("sub");
+      ACCESS.info("{} {} {} {}", kv("route", route), kv("status", status),
+          kv("duration_ms", Math.round(nanos / 10_000.0) / 100.0), kv("account_id", account));
+    }
+  }
+
+  /** A label for a request no route claimed (or that was rejected before its route): its tier, never its path. */
+  private static String unnamed(String path) {
+    if (path == null) {
+      return "unmatched";
+    }
+    for (String tier : new String[] {"/api/v1/user/", "/api/v1/internal/", "/api/v1/admin/", "/api/v1/public/"}) {
+      if (path.startsWith(tier)) {
+        return tier + "*";
+      }
+    }
+    return "unmatched";
+  }
+}
