@@ -51,9 +51,14 @@ public final class SessionCache {
     return new SessionCache(sessionCache, unknownCache);
   }
 
-  /** The cached session or tombstone, or {@code null}. */
+  /** The cached session or tombstone, or {@code null}; a lookup, counted as a cache hit or miss. */
   public CachedSession get(TokenHash hash) {
     return sessions.getIfPresent(hash);
+  }
+
+  /** The same without counting: bookkeeping reads must not skew the hit ratio. */
+  private CachedSession peek(TokenHash hash) {
+    return sessions.asMap().get(hash);
   }
 
   /**
@@ -77,7 +82,7 @@ public final class SessionCache {
    * read from caching it as active.
    */
   public void tombstone(TokenHash hash, CachedSession known, long revokedAtMs) {
-    CachedSession current = sessions.getIfPresent(hash);
+    CachedSession current = peek(hash);
     if (current != null && !current.active()) {
       return;
     }
@@ -92,7 +97,7 @@ public final class SessionCache {
    * @return whether an active entry was turned into a tombstone
    */
   public boolean revokeIfCached(TokenHash hash, long revokedAtMs) {
-    CachedSession current = sessions.getIfPresent(hash);
+    CachedSession current = peek(hash);
     if (current == null || !current.active()) {
       return false;
     }

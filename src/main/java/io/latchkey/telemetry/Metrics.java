@@ -9,9 +9,16 @@ import java.time.Duration;
 /**
  * The service's own meters (on top of what vertx-micrometer-metrics reports: pools, event bus, HTTP
  * connections). Names follow Micrometer's dotted style; Prometheus shows them with underscores and unit
- * suffixes ({@code latchkey_sessions_created_total}, {@code latchkey_invalidation_lag_seconds}, ...).
+ * suffixes ({@code latchkey_session_creations_total}, {@code latchkey_invalidation_lag_seconds}, ...).
  */
 public final class Metrics {
+
+  /** Histogram buckets of every latency meter: few enough to keep the scrape small, fine enough below 10 ms. */
+  public static final Duration[] LATENCY_BUCKETS = {
+      Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(2),
+      Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+      Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+      Duration.ofSeconds(5)};
 
   public final Counter sessionsCreated;
   public final Counter sessionsRevoked;
@@ -24,8 +31,8 @@ public final class Metrics {
 
   public Metrics(MeterRegistry registry) {
     this.registry = registry;
-    sessionsCreated = Counter.builder("latchkey.sessions.created").description("Sessions created").register(registry);
-    sessionsRevoked = Counter.builder("latchkey.sessions.revoked")
+    sessionsCreated = Counter.builder("latchkey.session.creations").description("Sessions created (a metric name may not end in _created)").register(registry);
+    sessionsRevoked = Counter.builder("latchkey.session.revocations")
         .description("Sessions revoked by this node (one per session, revoke-all counts each)").register(registry);
     invalidationsPublished = Counter.builder("latchkey.invalidations.published")
         .description("Revocation broadcasts published by this node").register(registry);
@@ -33,8 +40,7 @@ public final class Metrics {
         .description("Revocation broadcasts applied by this node, its own included").register(registry);
     invalidationLag = Timer.builder("latchkey.invalidation.lag")
         .description("From a broadcast's publication to its application on this node")
-        .publishPercentileHistogram()
-        .maximumExpectedValue(Duration.ofSeconds(10))
+        .serviceLevelObjectives(LATENCY_BUCKETS)
         .register(registry);
     lastSeenBatch = DistributionSummary.builder("latchkey.last.seen.batch.size")
         .description("Sessions per coalesced last_seen_at write").register(registry);

@@ -8,7 +8,6 @@ import io.opentelemetry.api.trace.Span;
 import io.vertx.core.Handler;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.web.RoutingContext;
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,8 +59,7 @@ public final class RequestTiming implements Handler<RoutingContext> {
         .tag("method", ctx.request().method().name())
         .tag("route", route)
         .tag("status", Integer.toString(status))
-        .publishPercentileHistogram()
-        .maximumExpectedValue(Duration.ofSeconds(10))
+        .serviceLevelObjectives(Metrics.LATENCY_BUCKETS)
         .register(registry)
         .record(nanos, TimeUnit.NANOSECONDS);
     if (accessLog) {
