@@ -79,6 +79,19 @@ class MetricsIT {
     assertThat(after.keySet()).anyMatch(name -> name.startsWith("vertx_pool_in_use") && name.contains("latchkey-sessions"));
   }
 
+  @Test
+  void metricsCanMoveToTheirOwnPort() throws Exception {
+    int management = io.latchkey.testing.NodeProcess.freePort();
+    Application other = Application.start(TestConfig.forDatabase(TestPostgres.freshDatabase(),
+        Map.of("METRICS_PORT", management, "METRICS_HOST", "127.0.0.1")), Telemetry.metricsOnly());
+    try {
+      assertThat(HttpProbe.get(management, "/metrics").body()).contains("latchkey_session_creations_total");
+      assertThat(HttpProbe.get(other.httpPort(), "/metrics").statusCode()).isEqualTo(404);
+    } finally {
+      other.stop();
+    }
+  }
+
   private static double delta(Map<String, Double> before, Map<String, Double> after, String series) {
     assertThat(after).as("series %s", series).containsKey(series);
     return after.get(series) - before.getOrDefault(series, 0.0);
