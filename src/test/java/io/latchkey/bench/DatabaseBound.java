@@ -1,0 +1,137 @@
+package io.latchkey.bench;
+
+import io.latchkey.db.DatabaseTarget;
+import io.latchkey.testing.HttpProbe;
+import io.latchkey.testing.LocalCluster;
+import io.latchkey.testing.NodeProcess;
+import io.latchkey.testing.TestPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The two SPEC §9 goals measured against PostgreSQL itself (pgbench on the same database, same run):
+ * <ol>
+ *   <li>create: {@code POST /api/v1/internal/sessions} for existing accounts (wrk) vs pgbench running the
+ *       same statements (the identity's account, then the session INSERT) at the same concurrency
+ *       (goal: ratio >= 0.5);</li>
+ *   <li>cold lookup: validate of sessions not in the cache, one at a time (wrk, 1 connection) vs pgbench's
+ *       indexed SELECT by hash, one client (goal: latency <= 2x).</li>
+ * </ol>
+ * Usage: {@code DatabaseBound <markdown-out> [seconds]}.
+ */
+public final class DatabaseBound {
+
+  private static final int ACCOUNTS = 1000;
+  private static final int COLD_SESSIONS = 200_000;
+  private static final int CONCURRENCY = 16;
+
+  public static void main(String[] args) throws Exception {
+    Path out = Path.of(args[0]);
+    int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+    Path work = Files.createTempDirectory("latchkey-bench-db");
+    DatabaseTarget database = TestPostgres.freshDatabase();
+
+    try (NodeProcess node = NodeProcess.start(work, Map.of(
+        "DATABASE_URL", database.url(),
+        "HTTP_HOST", "127.0.0.1",
+        "HTTP_PORT", "0",
+        "INTERNAL_API_KEYS", LocalCluster.INTERNAL_KEY,
+        "ACCESS_LOG", "false"))) {
+      int port = node.awaitListening(Duration.ofSeconds(60));
+      HttpProbe.awaitReady(port, Duration.ofSeconds(60));
+      // seeded after the warm-up, so none of the cold sessions is cached
+      try (Connection c = TestPostgres.connect(database); Statement s = c.createStatement()) {
+        s.execute("SET search_path = latchkey");
+        s.execute("INSERT INTO accounts (account_id) SELECT gen_random_uuid() FROM generate_series(1, " + ACCOUNTS + ")");
+        s.execute("INSERT INTO identities (identity_id, account_id, kind, subject) SELECT gen_random_uuid(), account_id, "
+            + "'email', 'bench-' || row_number() OVER () || '@example.com' FROM accounts");
+        s.execute("INSERT INTO sessions (session_id, account_id, token_hash) SELECT gen_random_uuid(), "
+            + "(SELECT min(account_id::text)::uuid FROM accounts), sha256(('lk_' || lpad(g::text, 43, '0'))::bytea) "
+            + "FROM generate_series(1, " + COLD_SESSIONS + ") g");
+        s.execute("ANALYZE");
+      }
+      String base = "http://127.0.0.1:" + port;
+
+      Path create = Tools.write(work, "create.lua", """
+          wrk.method = "POST"
+          wrk.headers["Content-Type"] = "application/json"
+          wrk.headers["Authorization"] = "Bearer %s"
+          function request()
+            local n = math.random(%d)
+            return wrk.format(nil, "/api/v1/internal/sessions", nil,
+              '{"identity":{"kind":"email","subject":"bench-' .. n .. '@example.com"}}')
+          end
+          """.formatted(LocalCluster.INTERNAL_KEY, ACCOUNTS));
+      Path insert = Tools.write(work, "insert.sql", """
+          \\set n random(1, %d)
+          SELECT account_id AS acc FROM latchkey.identities WHERE kind = 'email' AND subject = 'bench-' || :n || '@example.com' \\gset
+          INSERT INTO latchkey.sessions (session_id, account_id, token_hash) VALUES (gen_random_uuid(), :'acc', sha256(gen_random_uuid()::text::bytea));
+          """.formatted(ACCOUNTS));
+      Tools.wrk(2, CONCURRENCY, seconds, create, base);
+      double service = 0;
+      double pg = 0;
+      for (int i = 0; i < 2; i++) {
+        service += Tools.wrkRate(Tools.wrk(2, CONCURRENCY, seconds, create, base)) / 2;
+        pg += Tools.pgbenchTps(Tools.pgbench(database, insert, CONCURRENCY, seconds)) / 2;
+      }
+
+      // cold: each token once, in order; a token is lk_ + its number padded to 43 digits (valid base64url)
+      Path cold = Tools.write(work, "cold.lua", """
+          local n = 0
+          function request()
+            n = n + 1
+            return wrk.format("GET", "/api/v1/user/me", { ["Authorization"] = "Bearer lk_" .. string.format("%043d", n) })
+          end
+          function response(status)
+            if status ~= 200 then print("status " .. status) end
+          end
+          """);
+      Path select = Tools.write(work, "select.sql", """
+          \\set n random(1, %d)
+          SELECT session_id, account_id, client_public_key, status, device, created_at, last_seen_at, revoked_at FROM latchkey.sessions WHERE token_hash = sha256(('lk_' || lpad(:n::text, 43, '0'))::bytea);
+          """.formatted(COLD_SESSIONS));
+      String coldRun = Tools.wrk(1, 1, seconds, cold, base);
+      double coldMs = wrkLatencyMs(coldRun);
+      double selectMs = Tools.pgbenchLatencyMs(Tools.pgbench(database, select, 1, seconds));
+      long coldRequests = (long) (Tools.wrkRate(coldRun) * seconds);
+      if (coldRequests >= COLD_SESSIONS || coldRun.contains("status ")) {
+        throw new IllegalStateException("the cold run ran out of cold sessions or got errors:\n" + coldRun);
+      }
+
+      String table = String.join("\n",
+          "| measure | latchkey | PostgreSQL alone (pgbench) | ratio | goal | met |",
+          "|---|---|---|---|---|---|",
+          String.format("| create: POST /api/v1/internal/sessions for an existing account, %d concurrent "
+              + "| %.0f sessions/s | %.0f tps (SELECT account + INSERT session) | **%.2f** | >= 0.5 | %s |",
+              CONCURRENCY, service, pg, service / pg, service / pg >= 0.5 ? "yes" : "NO"),
+          String.format("| cold lookup: GET /api/v1/user/me, session not cached, one at a time | %.3f ms | %.3f ms "
+              + "(SELECT by token_hash) | **%.2fx** | <= 2x | %s |", coldMs, selectMs, coldMs / selectMs,
+              coldMs / selectMs <= 2 ? "yes" : "NO"),
+          "",
+          String.format("wrk -t2 -c%d -d%ds and pgbench -M prepared -c %d -j 2 -T %d, alternated twice; cold: wrk -t1 -c1"
+              + " (every request a different uncached token) vs pgbench -c 1. The node: `java -Xmx512m -jar`, 2 HTTP"
+              + " verticles, pool of 8 connections (DB_POOL_SIZE), ACCESS_LOG=false; PostgreSQL embedded, same machine.",
+              CONCURRENCY, seconds, CONCURRENCY, seconds));
+      System.out.println(table);
+      Files.writeString(out, table + "\n");
+    }
+  }
+
+  /** wrk's average latency, in ms. */
+  private static double wrkLatencyMs(String output) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("Latency\\s+([0-9.]+)(us|ms|s)").matcher(output);
+    if (!m.find()) {
+      throw new IllegalStateException("no latency in:\n" + output);
+    }
+    double value = Double.parseDouble(m.group(1));
+    return switch (m.group(2)) {
+      case "us" -> value / 1000;
+      case "s" -> value * 1000;
+      default -> value;
+    };
+  }
+}

@@ -1,0 +1,87 @@
+package io.latchkey.bench;
+
+import io.latchkey.db.DatabaseTarget;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Runs the external load tools (wrk, hey, pgbench) and reads their numbers. */
+final class Tools {
+
+  private Tools() {}
+
+  /** Runs a command to completion and returns its standard output (and error). */
+  static String run(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    byte[] output = process.getInputStream().readAllBytes();
+    if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
+      throw new IllegalStateException(String.join(" ", command) + " failed:\n" + new String(output, StandardCharsets.UTF_8));
+    }
+    return new String(output, StandardCharsets.UTF_8);
+  }
+
+  /** wrk's requests per second. */
+  static double wrkRate(String output) {
+    return number(output, "Requests/sec:\\s+([0-9.]+)");
+  }
+
+  /** A wrk run with a Lua script; returns its output. */
+  static String wrk(int threads, int connections, int seconds, Path script, String url, String... scriptArgs)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of("wrk", "-t" + threads, "-c" + connections, "-d" + seconds + "s",
+        "--latency", "-s", script.toString(), url));
+    if (scriptArgs.length > 0) {
+      command.add("--");
+      command.addAll(List.of(scriptArgs));
+    }
+    return run(command, Map.of());
+  }
+
+  /** pgbench with a custom script against the test database. */
+  static String pgbench(DatabaseTarget db, Path script, int clients, int seconds) throws IOException, InterruptedException {
+    return run(List.of(pgbenchBinary(), "-n", "-M", "prepared", "-f", script.toString(), "-c", Integer.toString(clients),
+        "-j", Integer.toString(Math.min(clients, 2)), "-T", Integer.toString(seconds),
+        "-h", db.host(), "-p", Integer.toString(db.port()), "-U", db.user(), db.database()),
+        Map.of("PGPASSWORD", db.password() == null ? "" : db.password()));
+  }
+
+  static double pgbenchTps(String output) {
+    return number(output, "tps = ([0-9.]+)");
+  }
+
+  static double pgbenchLatencyMs(String output) {
+    return number(output, "latency average = ([0-9.]+) ms");
+  }
+
+  private static String pgbenchBinary() {
+    for (String candidate : new String[] {"/usr/lib/postgresql/15/bin/pgbench", "/usr/bin/pgbench"}) {
+      if (Files.isExecutable(Path.of(candidate))) {
+        return candidate;
+      }
+    }
+    return "pgbench";
+  }
+
+  static double number(String output, String regex) {
+    Matcher m = Pattern.compile(regex).matcher(output);
+    if (!m.find()) {
+      throw new IllegalStateException("no match for " + regex + " in:\n" + output);
+    }
+    return Double.parseDouble(m.group(1));
+  }
+
+  static Path write(Path dir, String name, String content) throws IOException {
+    Path file = dir.resolve(name);
+    Files.writeString(file, content);
+    return file;
+  }
+}

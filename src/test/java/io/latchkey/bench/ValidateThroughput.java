@@ -1,0 +1,131 @@
+package io.latchkey.bench;
+
+import io.latchkey.testing.Api;
+import io.latchkey.testing.HttpProbe;
+import io.latchkey.testing.LocalCluster;
+import io.latchkey.testing.NodeProcess;
+import io.latchkey.testing.TestPostgres;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * SPEC §9 validate ratio and latency, with wrk and hey on one node:
+ * <ol>
+ *   <li>{@code GET /api/v1/user/me} with 10,000 distinct tokens round-robin (all cache hits) vs
+ *       {@code GET /api/v1/public/ping}, same wrk settings, runs interleaved (goal: ratio >= 0.75);</li>
+ *   <li>latency of validate at half the measured maximum rate, constant rate with hey (goal: p99 < 5 ms).</li>
+ * </ol>
+ * Usage: {@code ValidateThroughput <markdown-out> [seconds] [pairs]}.
+ */
+public final class ValidateThroughput {
+
+  private static final int TOKENS = 10_000;
+  private static final int CONNECTIONS = 64;
+
+  public static void main(String[] args) throws Exception {
+    Path out = Path.of(args[0]);
+    int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+    int pairs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+    Path work = Files.createTempDirectory("latchkey-bench-validate");
+
+    try (NodeProcess node = NodeProcess.start(work, Map.of(
+        "DATABASE_URL", TestPostgres.freshDatabase().url(),
+        "HTTP_HOST", "127.0.0.1",
+        "HTTP_PORT", "0",
+        "INTERNAL_API_KEYS", LocalCluster.INTERNAL_KEY,
+        "ACCESS_LOG", "false"))) {
+      int port = node.awaitListening(Duration.ofSeconds(60));
+      HttpProbe.awaitReady(port, Duration.ofSeconds(60));
+      Api api = new Api(port);
+      List<String> tokens = new ArrayList<>();
+      for (int i = 0; i < TOKENS; i++) {
+        tokens.add(Api.json(api.post("/api/v1/internal/sessions", LocalCluster.INTERNAL_KEY, new JsonObject()
+            .put("identity", new JsonObject().put("kind", "email").put("subject", "v-" + UUID.randomUUID() + "@example.com"))
+            .encode())).getString("token"));
+      }
+      Path tokenFile = work.resolve("tokens.txt");
+      Files.write(tokenFile, tokens);
+      Path me = Tools.write(work, "me.lua", """
+          local tokens = {}
+          local i = 0
+          function init(args)
+            for line in io.lines(args[1]) do tokens[#tokens + 1] = line end
+            i = math.random(#tokens)
+          end
+          function request()
+            i = i % #tokens + 1
+            return wrk.format("GET", "/api/v1/user/me", { ["Authorization"] = "Bearer " .. tokens[i] })
+          end
+          """);
+      Path ping = Tools.write(work, "ping.lua", """
+          function request()
+            return wrk.format("GET", "/api/v1/public/ping")
+          end
+          """);
+      String base = "http://127.0.0.1:" + port;
+
+      Tools.wrk(2, CONNECTIONS, seconds, ping, base);
+      Tools.wrk(2, CONNECTIONS, seconds, me, base, tokenFile.toString());
+      double[] pingRates = new double[pairs];
+      double[] meRates = new double[pairs];
+      for (int p = 0; p < pairs; p++) {
+        pingRates[p] = Tools.wrkRate(Tools.wrk(2, CONNECTIONS, seconds, ping, base));
+        meRates[p] = Tools.wrkRate(Tools.wrk(2, CONNECTIONS, seconds, me, base, tokenFile.toString()));
+        System.out.printf("pair %d: ping %.0f req/s, validate %.0f req/s (%.2f)%n", p + 1, pingRates[p], meRates[p],
+            meRates[p] / pingRates[p]);
+      }
+      double pingMean = Arrays.stream(pingRates).average().orElseThrow();
+      double meMean = Arrays.stream(meRates).average().orElseThrow();
+      double ratio = meMean / pingMean;
+
+      // constant rate at half the maximum: hey, 32 workers each limited to rate/32 per second
+      int workers = 32;
+      double target = meMean / 2;
+      int perWorker = (int) Math.max(1, Math.round(target / workers));
+      String csv = Tools.run(List.of("hey", "-z", seconds + "s", "-c", Integer.toString(workers), "-q",
+          Integer.toString(perWorker), "-o", "csv", "-H", "Authorization: Bearer " + tokens.get(0),
+          base + "/api/v1/user/me"), Map.of());
+      List<Double> latencies = new ArrayList<>();
+      long non200 = 0;
+      for (String line : csv.split("\n")) {
+        String[] f = line.split(",");
+        if (f.length < 7 || !f[0].matches("[0-9.]+")) {
+          continue;
+        }
+        latencies.add(Double.parseDouble(f[0]) * 1000);
+        if (!f[6].equals("200")) {
+          non200++;
+        }
+      }
+      double[] sorted = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+      double achieved = sorted.length / (double) seconds;
+      double p50 = Stats.percentile(sorted, 50);
+      double p99 = Stats.percentile(sorted, 99);
+      double p999 = Stats.percentile(sorted, 99.9);
+
+      String table = String.join("\n",
+          "| measure | result | goal | met |",
+          "|---|---|---|---|",
+          String.format("| ping: GET /api/v1/public/ping (mean of %d wrk runs) | %.0f req/s | | |", pairs, pingMean),
+          String.format("| validate: GET /api/v1/user/me, %,d tokens round-robin, all cache hits | %.0f req/s | | |",
+              TOKENS, meMean),
+          String.format("| validate / ping | **%.2f** | >= 0.75 | %s |", ratio, ratio >= 0.75 ? "yes" : "NO"),
+          String.format("| validate latency at half the maximum (target %.0f req/s, achieved %.0f req/s): p50 / p99 / p99.9 "
+              + "| %.2f / **%.2f** / %.2f ms | p99 < 5 ms | %s |", target, achieved, p50, p99, p999, p99 < 5 ? "yes" : "NO"),
+          "",
+          String.format("wrk -t2 -c%d -d%ds per run, ping and validate interleaved (%d pairs after a warm-up of each);"
+              + " hey -c %d -q %d -z %ds (constant rate) on one token; %d non-200 answers in the latency run."
+              + " The node: `java -Xmx512m -jar`, 2 HTTP verticles, ACCESS_LOG=false.",
+              CONNECTIONS, seconds, pairs, workers, perWorker, seconds, non200));
+      System.out.println(table);
+      Files.writeString(out, table + "\n");
+    }
+  }
+}
