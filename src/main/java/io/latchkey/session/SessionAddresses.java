@@ -68,6 +68,13 @@ public final class SessionAddresses {
   public static final String INVALIDATED = PREFIX + "invalidated";
 
   /**
+   * Cluster-wide publish when an account's identities change: {@code {"account_id"}}. Every node drops
+   * its cached copy of the account (its cached identities are otherwise at most
+   * {@code SESSION_CACHE_TTL_SECONDS} old).
+   */
+  public static final String ACCOUNT_CHANGED = "latchkey.account.changed";
+
+  /**
    * Run the missed-broadcast safety net now (it also runs every {@code REVOCATION_POLL_MS}): apply every
    * revocation recorded in PostgreSQL since the last watermark. Sent locally when cluster membership
    * changes. Request: {@code {}}. No reply.
@@ -83,7 +90,10 @@ public final class SessionAddresses {
    */
   public static final String ACCOUNT_LINK = "latchkey.account.link";
 
-  /** An account with its identities. Request: {@code {"account_id"} | {"identity"}}. Reply: an account. ACCOUNT_NOT_FOUND. */
+  /**
+   * An account with its identities. Request: {@code {"account_id"} | {"identity"}}. Reply: an account.
+   * ACCOUNT_NOT_FOUND. By id it is served from the account cache when it can.
+   */
   public static final String ACCOUNT_GET = "latchkey.account.get";
 
   /**

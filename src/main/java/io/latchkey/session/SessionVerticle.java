@@ -1,5 +1,8 @@
 package io.latchkey.session;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.latchkey.account.Account;
 import io.latchkey.account.AccountNotFoundException;
 import io.latchkey.account.AccountStore;
 import io.latchkey.account.Identity;
@@ -54,6 +57,8 @@ public final class SessionVerticle extends VerticleBase {
   private SessionStore sessions;
   private AccountStore accounts;
   private SessionCache cache;
+  /** Accounts with their identities, for {@code GET /user/me} without a query per request. */
+  private Cache<UUID, Account> accountCache;
   private LastSeenBatch lastSeen;
   private final Map<TokenHash, Future<CachedSession>> missesInFlight = new HashMap<>();
   private boolean flushing;
@@ -85,6 +90,11 @@ public final class SessionVerticle extends VerticleBase {
     accounts = AccountStore.create(pool);
     cache = SessionCache.create(config.sessionCache(), metrics.registry());
     lastSeen = new LastSeenBatch(config.lastSeen().maxPending());
+    accountCache = Caffeine.newBuilder()
+        .maximumSize(config.sessionCache().maxEntries())
+        .expireAfterWrite(config.sessionCache().ttl())
+        .executor(Runnable::run)
+        .build();
     vertx.setPeriodic(config.lastSeen().flushEvery().toMillis(), id -> flushLastSeen());
     vertx.setPeriodic(config.revocationPoll().toMillis(), id -> catchUp());
 
@@ -102,7 +112,8 @@ public final class SessionVerticle extends VerticleBase {
             local(bus, SessionAddresses.HEALTH_DATABASE, this::databaseHealth),
             local(bus, SessionAddresses.HEALTH_CACHE, this::cacheHealth),
             bus.<JsonObject>localConsumer(SessionAddresses.CATCH_UP, message -> catchUp()).completion(),
-            bus.<JsonObject>consumer(SessionAddresses.INVALIDATED, this::applyInvalidation).completion()))
+            bus.<JsonObject>consumer(SessionAddresses.INVALIDATED, this::applyInvalidation).completion(),
+            bus.<JsonObject>consumer(SessionAddresses.ACCOUNT_CHANGED, this::forgetAccount).completion()))
         .onSuccess(registered -> warmUp());
   }
 
@@ -306,20 +317,41 @@ public final class SessionVerticle extends VerticleBase {
 
   private Future<JsonObject> linkIdentity(JsonObject body) {
     UUID accountId = Fields.uuid(body, "account_id");
-    return accounts.link(accountId, identity(body))
-        .map(v -> new JsonObject().put("account_id", accountId.toString()));
+    return accounts.link(accountId, identity(body)).map(v -> {
+      accountCache.invalidate(accountId);
+      vertx.eventBus().publish(SessionAddresses.ACCOUNT_CHANGED, new JsonObject().put("account_id", accountId.toString()));
+      return new JsonObject().put("account_id", accountId.toString());
+    });
   }
 
+  /** By id from the account cache when it can; by identity always from the database (an admin lookup). */
   private Future<JsonObject> getAccount(JsonObject body) {
-    var found = body.getValue("identity") != null
-        ? accounts.findByIdentity(identity(body))
-        : accounts.findById(Fields.uuid(body, "account_id"));
+    Future<Account> found;
+    if (body.getValue("identity") != null) {
+      found = accounts.findByIdentity(identity(body));
+    } else {
+      UUID accountId = Fields.uuid(body, "account_id");
+      Account cached = accountCache.getIfPresent(accountId);
+      found = cached != null ? Future.succeededFuture(cached) : accounts.findById(accountId).andThen(read -> {
+        if (read.succeeded() && read.result() != null) {
+          accountCache.put(accountId, read.result());
+        }
+      });
+    }
     return found.map(account -> {
       if (account == null) {
         throw new AccountNotFoundException();
       }
       return account.toJson();
     });
+  }
+
+  private void forgetAccount(Message<JsonObject> message) {
+    try {
+      accountCache.invalidate(UUID.fromString(message.body().getString("account_id")));
+    } catch (RuntimeException e) {
+      LOG.warn("Ignoring a malformed account-changed message: {}", e.getMessage());
+    }
   }
 
   private static Identity identity(JsonObject body) {

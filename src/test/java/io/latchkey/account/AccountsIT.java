@@ -129,6 +129,19 @@ class AccountsIT {
   }
 
   @Test
+  @DisplayName("a cached account shows an identity linked after it was cached")
+  void linkingRefreshesTheCachedAccount() {
+    String id = findOrCreate("email", "cached@example.com").getString("account_id");
+    JsonObject byId = new JsonObject().put("account_id", id);
+    assertThat(client.call(SessionAddresses.ACCOUNT_GET, byId).await().getJsonArray("identities")).hasSize(1);
+
+    client.call(SessionAddresses.ACCOUNT_LINK, new JsonObject().put("account_id", id)
+        .put("identity", new JsonObject().put("kind", "telegram").put("subject", "9090909"))).await();
+
+    assertThat(client.call(SessionAddresses.ACCOUNT_GET, byId).await().getJsonArray("identities")).hasSize(2);
+  }
+
+  @Test
   void unknownAccountsAreNotFound() {
     assertThat(SessionNode.failureOf(client.call(SessionAddresses.ACCOUNT_GET,
         new JsonObject().put("account_id", UUID.randomUUID().toString())))).isEqualTo(SessionFailure.ACCOUNT_NOT_FOUND);

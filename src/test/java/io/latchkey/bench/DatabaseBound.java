@@ -69,7 +69,7 @@ public final class DatabaseBound {
       Path insert = Tools.write(work, "insert.sql", """
           \\set n random(1, %d)
           SELECT account_id AS acc FROM latchkey.identities WHERE kind = 'email' AND subject = 'bench-' || :n || '@example.com' \\gset
-          INSERT INTO latchkey.sessions (session_id, account_id, token_hash) VALUES (gen_random_uuid(), :'acc', sha256(gen_random_uuid()::text::bytea));
+          INSERT INTO latchkey.sessions (session_id, account_id, token_hash) VALUES (gen_random_uuid(), CAST(:acc AS uuid), sha256(gen_random_uuid()::text::bytea));
           """.formatted(ACCOUNTS));
       Tools.wrk(2, CONCURRENCY, seconds, create, base);
       double service = 0;
