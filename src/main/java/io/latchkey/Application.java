@@ -11,6 +11,7 @@ import io.latchkey.cluster.ClusterView;
 import io.latchkey.cluster.Clustering;
 import io.latchkey.cluster.Clustering.ClusteredNode;
 import io.latchkey.session.SessionAddresses;
+import io.latchkey.session.SessionCache;
 import io.vertx.core.DeploymentOptions;
 import io.latchkey.telemetry.Metrics;
 import io.latchkey.telemetry.Telemetry;
@@ -94,12 +95,13 @@ public final class Application {
         vertx = builder.build();
         cluster = ClusterView.standalone();
       }
-      String session = vertx.deployVerticle(new SessionVerticle(database, config, new Metrics(telemetry.registry())))
-          .await();
+      Metrics metrics = new Metrics(telemetry.registry());
+      SessionCache cache = SessionCache.create(config.sessionCache(), telemetry.registry());
+      String session = vertx.deployVerticle(new SessionVerticle(database, config, metrics, cache)).await();
       List<HttpVerticle> servers = new CopyOnWriteArrayList<>();
       ReplayCache replays = ReplayCache.create(config.signatureMaxSkew(), config.signatureReplayMaxEntries());
       String http = vertx.deployVerticle(() -> {
-        HttpVerticle server = new HttpVerticle(config, cluster, replays, telemetry);
+        HttpVerticle server = new HttpVerticle(config, cluster, replays, telemetry, cache);
         servers.add(server);
         return server;
       }, new DeploymentOptions().setInstances(config.httpInstances())).await();

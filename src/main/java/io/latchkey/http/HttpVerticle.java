@@ -8,6 +8,7 @@ import io.latchkey.cluster.ClusterView;
 import io.latchkey.config.AppConfig;
 import io.latchkey.telemetry.RequestTiming;
 import io.latchkey.telemetry.Telemetry;
+import io.latchkey.session.SessionCache;
 import io.latchkey.session.SessionClient;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -37,6 +38,7 @@ public final class HttpVerticle extends VerticleBase {
   private final ClusterView cluster;
   private final ReplayCache replays;
   private final Telemetry telemetry;
+  private final SessionCache cache;
   private HttpServer server;
   private HttpServer management;
 
@@ -44,10 +46,20 @@ public final class HttpVerticle extends VerticleBase {
    * @param replays the node's signature nonces, shared by all its HTTP verticles
    */
   public HttpVerticle(AppConfig config, ClusterView cluster, ReplayCache replays, Telemetry telemetry) {
+    this(config, cluster, replays, telemetry, null);
+  }
+
+  /**
+   * @param cache the node's session cache, read directly on cache hits ({@code null}: every lookup asks
+   *     the session verticle)
+   */
+  public HttpVerticle(AppConfig config, ClusterView cluster, ReplayCache replays, Telemetry telemetry,
+      SessionCache cache) {
     this.config = config;
     this.cluster = cluster;
     this.replays = replays;
     this.telemetry = telemetry;
+    this.cache = cache;
   }
 
   @Override
@@ -69,7 +81,9 @@ public final class HttpVerticle extends VerticleBase {
 
   /** Every route of the service; the OpenAPI test walks this same router. */
   public Router router(Buffer openApi) {
-    SessionClient sessions = SessionClient.create(vertx, config.eventBusTimeout());
+    SessionClient sessions = cache == null
+        ? SessionClient.create(vertx, config.eventBusTimeout())
+        : SessionClient.create(vertx, config.eventBusTimeout(), cache, config.lastSeen().interval());
     ApiKeyAuthProvider keys = new ApiKeyAuthProvider(config.internalKeys(), config.adminKeys());
     Handler<RoutingContext> userAuthentication = Guards.user(new SessionAuthProvider(sessions), keys);
     SignatureGuard signatures = new SignatureGuard(

@@ -42,9 +42,7 @@ final class UserApi {
 
   private void me(RoutingContext ctx) {
     User user = ctx.user();
-    Future<JsonObject> account = sessions.call(SessionAddresses.ACCOUNT_GET,
-        new JsonObject().put("account_id", Caller.accountId(user).toString()));
-    Replies.json(ctx, 200, account, a -> Wire.me(a, Caller.sessionId(user)));
+    Replies.json(ctx, 200, sessions.account(Caller.accountId(user)), a -> Wire.me(a, Caller.sessionId(user)));
   }
 
   private void listSessions(RoutingContext ctx) {

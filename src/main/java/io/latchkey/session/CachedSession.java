@@ -1,5 +1,7 @@
 package io.latchkey.session;
 
+import io.vertx.core.json.JsonObject;
+import java.util.Base64;
 import java.util.UUID;
 
 /**
@@ -7,8 +9,8 @@ import java.util.UUID;
  * A revoked entry is kept as a <b>tombstone</b> ({@code revokedAtMs > 0}) so that a lookup racing a
  * revocation can never bring the session back as active.
  *
- * <p>Only the session verticle's event loop touches an instance, so the one mutable field needs no
- * synchronisation.
+ * <p>The one mutable field is the last-seen mark; HTTP verticles may race on it, and the worst outcome of
+ * a race is one extra last-seen write.
  */
 public final class CachedSession {
 
@@ -17,7 +19,7 @@ public final class CachedSession {
   private final byte[] clientPublicKey;
   private final long createdAtMs;
   private final long revokedAtMs;
-  private long lastSeenMarkedMs;
+  private volatile long lastSeenMarkedMs;
 
   /**
    * @param clientPublicKey raw 32-byte Ed25519 key of a device-bound session, or {@code null}
@@ -29,6 +31,18 @@ public final class CachedSession {
     this.clientPublicKey = clientPublicKey;
     this.createdAtMs = createdAtMs;
     this.revokedAtMs = revokedAtMs;
+  }
+
+  /** The reply of {@link SessionAddresses#LOOKUP} for this (active) session. */
+  public JsonObject toLookupReply() {
+    JsonObject reply = new JsonObject()
+        .put("session_id", sessionId.toString())
+        .put("account_id", accountId.toString())
+        .put("created_at_ms", createdAtMs);
+    if (clientPublicKey != null) {
+      reply.put("client_public_key", Base64.getEncoder().encodeToString(clientPublicKey));
+    }
+    return reply;
   }
 
   /** A tombstone for this session. */
@@ -64,7 +78,7 @@ public final class CachedSession {
    * Records a use at {@code nowMs}; true when it should be written as {@code last_seen_at}, which is at
    * most once per {@code intervalMs} for each cached session.
    */
-  boolean markSeen(long nowMs, long intervalMs) {
+  public boolean markSeen(long nowMs, long intervalMs) {
     if (nowMs - lastSeenMarkedMs < intervalMs) {
       return false;
     }

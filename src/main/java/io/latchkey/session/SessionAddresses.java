@@ -30,12 +30,20 @@ public final class SessionAddresses {
   public static final String CREATE = PREFIX + "create";
 
   /**
-   * Who is this token? Request: {@code {"token_hash"}}. Reply for an active session:
+   * Who is this token? Request: {@code {"token_hash", "cache_checked"?}} ({@code cache_checked}: the caller
+   * already missed the shared cache, so this look is not counted again). Reply for an active session:
    * {@code {"session_id","account_id","created_at_ms","client_public_key"?}}. Unknown and revoked tokens
    * fail with SESSION_NOT_FOUND; a miss the database cannot answer fails with DATABASE_UNAVAILABLE (never
    * "valid"); too many misses in flight fail with OVERLOADED. Records a coalesced last-seen.
    */
   public static final String LOOKUP = PREFIX + "lookup";
+
+  /**
+   * A session was used (a lookup answered from the shared cache by an HTTP verticle): record a
+   * coalesced last-seen. Request: {@code {"session_id","at_ms"}}; sent at most once per
+   * {@code LAST_SEEN_INTERVAL_MS} per session. No reply.
+   */
+  public static final String SEEN = PREFIX + "seen";
 
   /** One session by id. Request: {@code {"session_id"}}. Reply: a session record. SESSION_NOT_FOUND. */
   public static final String GET = PREFIX + "get";

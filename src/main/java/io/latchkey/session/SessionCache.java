@@ -3,8 +3,10 @@ package io.latchkey.session;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.latchkey.config.AppConfig.SessionCacheConfig;
+import io.latchkey.account.Account;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import java.util.UUID;
 
 /**
  * The session verticle's memory of sessions, keyed by token hash:
@@ -14,17 +16,22 @@ import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
  *   <li>{@code unknown}: hashes the database did not know, remembered briefly so a client repeating a
  *       random token costs one query per negative-cache period, not one per request.</li>
  * </ul>
- * Only touched from the session verticle's event loop, so Caffeine's maintenance runs on the calling
- * thread instead of a shared pool.
+ * The session verticle is its only writer. The HTTP verticles read it directly (Caffeine is thread-safe),
+ * so a cache hit costs no event-bus hop; everything else (misses, creations, revocations, tombstones)
+ * goes through the session verticle. Maintenance runs on the calling thread instead of a shared pool.
+ * It also keeps accounts with their identities, for {@code GET /user/me}.
  */
 public final class SessionCache {
 
   private final Cache<TokenHash, CachedSession> sessions;
   private final Cache<TokenHash, Boolean> unknown;
+  private final Cache<UUID, Account> accounts;
 
-  private SessionCache(Cache<TokenHash, CachedSession> sessions, Cache<TokenHash, Boolean> unknown) {
+  private SessionCache(Cache<TokenHash, CachedSession> sessions, Cache<TokenHash, Boolean> unknown,
+      Cache<UUID, Account> accounts) {
     this.sessions = sessions;
     this.unknown = unknown;
+    this.accounts = accounts;
   }
 
   public static SessionCache create(SessionCacheConfig config) {
@@ -41,14 +48,19 @@ public final class SessionCache {
         .maximumSize(config.negativeMaxEntries())
         .expireAfterWrite(config.negativeTtl())
         .executor(Runnable::run);
+    Cache<UUID, Account> accounts = Caffeine.newBuilder()
+        .maximumSize(config.maxEntries())
+        .expireAfterWrite(config.ttl())
+        .executor(Runnable::run)
+        .build();
     if (registry == null) {
-      return new SessionCache(sessions.build(), unknown.build());
+      return new SessionCache(sessions.build(), unknown.build(), accounts);
     }
     Cache<TokenHash, CachedSession> sessionCache = sessions.recordStats().build();
     Cache<TokenHash, Boolean> unknownCache = unknown.recordStats().build();
     CaffeineCacheMetrics.monitor(registry, sessionCache, "sessions");
     CaffeineCacheMetrics.monitor(registry, unknownCache, "unknown_tokens");
-    return new SessionCache(sessionCache, unknownCache);
+    return new SessionCache(sessionCache, unknownCache, accounts);
   }
 
   /** The cached session or tombstone, or {@code null}; a lookup, counted as a cache hit or miss. */
@@ -56,8 +68,8 @@ public final class SessionCache {
     return sessions.getIfPresent(hash);
   }
 
-  /** The same without counting: bookkeeping reads must not skew the hit ratio. */
-  private CachedSession peek(TokenHash hash) {
+  /** The same without counting: bookkeeping reads (and second looks) must not skew the hit ratio. */
+  public CachedSession peek(TokenHash hash) {
     return sessions.asMap().get(hash);
   }
 
@@ -111,6 +123,19 @@ public final class SessionCache {
 
   public void rememberUnknown(TokenHash hash) {
     unknown.put(hash, Boolean.TRUE);
+  }
+
+  /** An account with its identities, or {@code null} when not cached. */
+  public Account account(UUID accountId) {
+    return accounts.getIfPresent(accountId);
+  }
+
+  public void putAccount(Account account) {
+    accounts.put(account.accountId(), account);
+  }
+
+  public void forgetAccount(UUID accountId) {
+    accounts.invalidate(accountId);
   }
 
   public long size() {

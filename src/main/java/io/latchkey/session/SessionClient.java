@@ -20,16 +20,32 @@ import java.util.UUID;
  */
 public final class SessionClient {
 
+  private static final ReplyException NOT_FOUND = new ReplyException(ReplyFailure.RECIPIENT_FAILURE,
+      SessionFailure.SESSION_NOT_FOUND.code(), "no such session");
+
   private final Vertx vertx;
   private final DeliveryOptions options;
+  private final SessionCache cache;
+  private final long lastSeenIntervalMs;
 
-  private SessionClient(Vertx vertx, Duration timeout) {
+  private SessionClient(Vertx vertx, Duration timeout, SessionCache cache, Duration lastSeenInterval) {
     this.vertx = vertx;
     this.options = new DeliveryOptions().setSendTimeout(timeout.toMillis()).setLocalOnly(true);
+    this.cache = cache;
+    this.lastSeenIntervalMs = lastSeenInterval.toMillis();
   }
 
+  /** A client that asks the session verticle for everything. */
   public static SessionClient create(Vertx vertx, Duration timeout) {
-    return new SessionClient(vertx, timeout);
+    return new SessionClient(vertx, timeout, null, Duration.ZERO);
+  }
+
+  /**
+   * A client that answers cache hits itself, from the node's shared cache, and asks the session verticle
+   * only for the rest: the hot path then costs no event-bus hop.
+   */
+  public static SessionClient create(Vertx vertx, Duration timeout, SessionCache cache, Duration lastSeenInterval) {
+    return new SessionClient(vertx, timeout, cache, lastSeenInterval);
   }
 
   /** A session just created: the token is in the caller's hands only, to be returned exactly once. */
@@ -66,7 +82,34 @@ public final class SessionClient {
       return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE,
           SessionFailure.SESSION_NOT_FOUND.code(), "malformed token"));
     }
-    return call(SessionAddresses.LOOKUP, new JsonObject().put("token_hash", Tokens.hash(token).toBase64()));
+    TokenHash hash = Tokens.hash(token);
+    CachedSession hit = cache == null ? null : cache.get(hash);
+    if (hit == null) {
+      return call(SessionAddresses.LOOKUP,
+          new JsonObject().put("token_hash", hash.toBase64()).put("cache_checked", cache != null));
+    }
+    if (!hit.active()) {
+      return Future.failedFuture(NOT_FOUND);
+    }
+    long now = System.currentTimeMillis();
+    if (hit.markSeen(now, lastSeenIntervalMs)) {
+      vertx.eventBus().send(SessionAddresses.SEEN,
+          new JsonObject().put("session_id", hit.sessionId().toString()).put("at_ms", now), options);
+    }
+    return Future.succeededFuture(hit.toLookupReply());
+  }
+
+  /**
+   * An account with its identities ({@link io.latchkey.account.Account#toJson()}), from the shared cache
+   * when it is there.
+   *
+   * @see SessionAddresses#ACCOUNT_GET
+   */
+  public Future<JsonObject> account(UUID accountId) {
+    io.latchkey.account.Account cached = cache == null ? null : cache.account(accountId);
+    return cached != null
+        ? Future.succeededFuture(cached.toJson())
+        : call(SessionAddresses.ACCOUNT_GET, new JsonObject().put("account_id", accountId.toString()));
   }
 
   /** Sends a request to one of {@link SessionAddresses} and returns the reply body. */

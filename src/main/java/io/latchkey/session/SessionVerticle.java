@@ -1,7 +1,5 @@
 package io.latchkey.session;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.latchkey.account.Account;
 import io.latchkey.account.AccountNotFoundException;
 import io.latchkey.account.AccountStore;
@@ -24,7 +22,6 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,9 +53,7 @@ public final class SessionVerticle extends VerticleBase {
   private Pool pool;
   private SessionStore sessions;
   private AccountStore accounts;
-  private SessionCache cache;
-  /** Accounts with their identities, for {@code GET /user/me} without a query per request. */
-  private Cache<UUID, Account> accountCache;
+  private final SessionCache cache;
   private LastSeenBatch lastSeen;
   private final Map<TokenHash, Future<CachedSession>> missesInFlight = new HashMap<>();
   private boolean flushing;
@@ -69,9 +64,17 @@ public final class SessionVerticle extends VerticleBase {
   private boolean catchUpAgain;
 
   public SessionVerticle(DatabaseTarget database, AppConfig config, Metrics metrics) {
+    this(database, config, metrics, SessionCache.create(config.sessionCache(), metrics.registry()));
+  }
+
+  /**
+   * @param cache this node's cache, which this verticle alone writes; HTTP verticles may read it
+   */
+  public SessionVerticle(DatabaseTarget database, AppConfig config, Metrics metrics, SessionCache cache) {
     this.database = database;
     this.config = config;
     this.metrics = metrics;
+    this.cache = cache;
   }
 
   @Override
@@ -88,19 +91,15 @@ public final class SessionVerticle extends VerticleBase {
         .build();
     sessions = SessionStore.create(pool);
     accounts = AccountStore.create(pool);
-    cache = SessionCache.create(config.sessionCache(), metrics.registry());
     lastSeen = new LastSeenBatch(config.lastSeen().maxPending());
-    accountCache = Caffeine.newBuilder()
-        .maximumSize(config.sessionCache().maxEntries())
-        .expireAfterWrite(config.sessionCache().ttl())
-        .executor(Runnable::run)
-        .build();
+
     vertx.setPeriodic(config.lastSeen().flushEvery().toMillis(), id -> flushLastSeen());
     vertx.setPeriodic(config.revocationPoll().toMillis(), id -> catchUp());
 
     EventBus bus = vertx.eventBus();
     return Future.all(List.of(
             local(bus, SessionAddresses.LOOKUP, this::lookup),
+            bus.<JsonObject>localConsumer(SessionAddresses.SEEN, this::seen).completion(),
             local(bus, SessionAddresses.CREATE, this::create),
             local(bus, SessionAddresses.GET, this::get),
             local(bus, SessionAddresses.LIST, this::list),
@@ -141,7 +140,8 @@ public final class SessionVerticle extends VerticleBase {
 
   private Future<JsonObject> lookup(JsonObject body) {
     TokenHash hash = Fields.tokenHash(body);
-    CachedSession cached = cache.get(hash);
+    // a caller that already looked in the shared cache (and counted its miss) asks for a second look only
+    CachedSession cached = Fields.flag(body, "cache_checked") ? cache.peek(hash) : cache.get(hash);
     Future<CachedSession> found = cached != null ? Future.succeededFuture(cached) : miss(hash);
     return found.map(session -> {
       if (session == null || !session.active()) {
@@ -152,14 +152,7 @@ public final class SessionVerticle extends VerticleBase {
           metrics.lastSeenDropped.increment();
         }
       }
-      JsonObject reply = new JsonObject()
-          .put("session_id", session.sessionId().toString())
-          .put("account_id", session.accountId().toString())
-          .put("created_at_ms", session.createdAtMs());
-      if (session.clientPublicKey() != null) {
-        reply.put("client_public_key", Base64.getEncoder().encodeToString(session.clientPublicKey()));
-      }
-      return reply;
+      return session.toLookupReply();
     });
   }
 
@@ -318,7 +311,7 @@ public final class SessionVerticle extends VerticleBase {
   private Future<JsonObject> linkIdentity(JsonObject body) {
     UUID accountId = Fields.uuid(body, "account_id");
     return accounts.link(accountId, identity(body)).map(v -> {
-      accountCache.invalidate(accountId);
+      cache.forgetAccount(accountId);
       vertx.eventBus().publish(SessionAddresses.ACCOUNT_CHANGED, new JsonObject().put("account_id", accountId.toString()));
       return new JsonObject().put("account_id", accountId.toString());
     });
@@ -331,10 +324,10 @@ public final class SessionVerticle extends VerticleBase {
       found = accounts.findByIdentity(identity(body));
     } else {
       UUID accountId = Fields.uuid(body, "account_id");
-      Account cached = accountCache.getIfPresent(accountId);
+      Account cached = cache.account(accountId);
       found = cached != null ? Future.succeededFuture(cached) : accounts.findById(accountId).andThen(read -> {
         if (read.succeeded() && read.result() != null) {
-          accountCache.put(accountId, read.result());
+          cache.putAccount(read.result());
         }
       });
     }
@@ -346,9 +339,20 @@ public final class SessionVerticle extends VerticleBase {
     });
   }
 
+  /** A cache hit answered outside this verticle: record its last-seen mark here, where the batch lives. */
+  private void seen(Message<JsonObject> message) {
+    try {
+      if (!lastSeen.mark(UUID.fromString(message.body().getString("session_id")), message.body().getLong("at_ms"))) {
+        metrics.lastSeenDropped.increment();
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("Ignoring a malformed last-seen message: {}", e.getMessage());
+    }
+  }
+
   private void forgetAccount(Message<JsonObject> message) {
     try {
-      accountCache.invalidate(UUID.fromString(message.body().getString("account_id")));
+      cache.forgetAccount(UUID.fromString(message.body().getString("account_id")));
     } catch (RuntimeException e) {
       LOG.warn("Ignoring a malformed account-changed message: {}", e.getMessage());
     }

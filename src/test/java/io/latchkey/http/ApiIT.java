@@ -345,6 +345,20 @@ class ApiIT {
     }
 
     @Test
+    void requestsAnsweredFromTheCacheStillRecordLastSeen() throws Exception {
+      JsonObject created = login("seen@example.com");
+      for (int i = 0; i < 20; i++) {
+        assertThat(api.get("/api/v1/user/me", created.getString("token")).statusCode()).isEqualTo(200);
+      }
+
+      JsonObject session = io.latchkey.testing.Eventually.await(Duration.ofSeconds(30),
+          () -> Api.json(api.get("/api/v1/user/sessions", created.getString("token"))).getJsonArray("sessions")
+              .getJsonObject(0),
+          s -> s.getValue("last_seen_at") != null, "a coalesced last-seen write");
+      assertThat(session.getString("last_seen_at")).endsWith("Z");
+    }
+
+    @Test
     void logOutRevokesTheCurrentSession() throws Exception {
       JsonObject created = login("logout@example.com");
 
