@@ -8,6 +8,8 @@ import io.opentelemetry.api.trace.Span;
 import io.vertx.core.Handler;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +27,8 @@ public final class RequestTiming implements Handler<RoutingContext> {
 
   private final MeterRegistry registry;
   private final boolean accessLog;
+  /** One timer per method, route and status, found without building a meter id on every request. */
+  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
   public RequestTiming(MeterRegistry registry, boolean accessLog) {
     this.registry = registry;
@@ -54,13 +58,15 @@ public final class RequestTiming implements Handler<RoutingContext> {
       Span.current().updateName(route);
     }
     int status = ctx.response().getStatusCode();
-    Timer.builder("latchkey.http.server.requests")
-        .description("HTTP requests by route template and status")
-        .tag("method", ctx.request().method().name())
-        .tag("route", route)
-        .tag("status", Integer.toString(status))
-        .serviceLevelObjectives(Metrics.LATENCY_BUCKETS)
-        .register(registry)
+    String method = ctx.request().method().name();
+    String routeLabel = route;
+    timers.computeIfAbsent(method + ' ' + status + ' ' + route, key -> Timer.builder("latchkey.http.server.requests")
+            .description("HTTP requests by route template and status")
+            .tag("method", method)
+            .tag("route", routeLabel)
+            .tag("status", Integer.toString(status))
+            .serviceLevelObjectives(Metrics.LATENCY_BUCKETS)
+            .register(registry))
         .record(nanos, TimeUnit.NANOSECONDS);
     if (accessLog) {
       User user = ctx.user();
