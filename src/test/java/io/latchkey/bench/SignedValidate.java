@@ -2,10 +2,6 @@ package io.latchkey.bench;
 
 import io.latchkey.auth.signature.Ed25519;
 import io.latchkey.client.RequestSigner;
-import io.latchkey.testing.Api;
-import io.latchkey.testing.HttpProbe;
-import io.latchkey.testing.LocalCluster;
-import io.latchkey.testing.NodeProcess;
 import io.latchkey.testing.TestPostgres;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
@@ -16,11 +12,11 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.UUID;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.IntStream;
 
 /**
@@ -43,25 +39,19 @@ public final class SignedValidate {
     int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
     Path work = Files.createTempDirectory("latchkey-bench-signed");
 
-    try (NodeProcess node = NodeProcess.start(work, Map.of(
-        "DATABASE_URL", TestPostgres.freshDatabase().url(),
-        "HTTP_HOST", "127.0.0.1",
-        "HTTP_PORT", "0",
-        "INTERNAL_API_KEYS", LocalCluster.INTERNAL_KEY,
-        "SIGNATURE_MAX_SKEW_SECONDS", "900"))) {
-      int port = node.awaitListening(Duration.ofSeconds(60));
-      HttpProbe.awaitReady(port, Duration.ofSeconds(60));
-      Api api = new Api(port);
-
-      List<String> plainTokens = new ArrayList<>();
-      List<String> boundTokens = new ArrayList<>();
+    try (BenchNode node = BenchNode.start(work, TestPostgres.freshDatabase().url(),
+        Map.of("SIGNATURE_MAX_SKEW_SECONDS", "900"))) {
+      int port = node.port;
+      List<String> plainTokens = node.createSessions(SESSIONS);
+      List<KeyPair> devices = new ArrayList<>();
       List<RequestSigner> signers = new ArrayList<>();
       for (int i = 0; i < SESSIONS; i++) {
-        plainTokens.add(create(api, null));
         KeyPair device = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-        boundTokens.add(create(api, Base64.getEncoder().encodeToString(Ed25519.raw(device.getPublic()))));
+        devices.add(device);
         signers.add(new RequestSigner(device.getPrivate()));
       }
+      List<String> boundTokens = node.createSessions(SESSIONS, i -> new JsonObject()
+          .put("client_public_key", Base64.getEncoder().encodeToString(Ed25519.raw(devices.get(i).getPublic()))));
 
       // enough signatures for every signed run even at 3x the unsigned rate measured in the warm-up
       try (LoadGenerator load = new LoadGenerator(port, CONCURRENCY)) {
@@ -154,12 +144,4 @@ public final class SignedValidate {
     return request;
   }
 
-  private static String create(Api api, String key) throws Exception {
-    JsonObject body = new JsonObject().put("identity",
-        new JsonObject().put("kind", "email").put("subject", "bench-" + UUID.randomUUID() + "@example.com"));
-    if (key != null) {
-      body.put("client_public_key", key);
-    }
-    return Api.json(api.post("/api/v1/internal/sessions", LocalCluster.INTERNAL_KEY, body.encode())).getString("token");
-  }
 }

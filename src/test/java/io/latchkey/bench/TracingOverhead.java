@@ -83,8 +83,8 @@ public final class TracingOverhead {
         ports.add(port);
         loads.add(new LoadGenerator(port, CONCURRENCY));
       }
-      Api api = new Api(ports.get(0));
       List<String> tokens = new ArrayList<>();
+      Api api = new Api(ports.get(0));
       for (int i = 0; i < SESSIONS; i++) {
         tokens.add(Api.json(api.post("/api/v1/internal/sessions", LocalCluster.INTERNAL_KEY, new JsonObject()
             .put("identity", new JsonObject().put("kind", "email").put("subject", "t-" + UUID.randomUUID() + "@example.com"))

@@ -1,19 +1,12 @@
 package io.latchkey.bench;
 
-import io.latchkey.testing.Api;
-import io.latchkey.testing.HttpProbe;
-import io.latchkey.testing.LocalCluster;
-import io.latchkey.testing.NodeProcess;
 import io.latchkey.testing.TestPostgres;
-import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * SPEC §9 validate ratio and latency, with wrk and hey on one node:
@@ -35,21 +28,9 @@ public final class ValidateThroughput {
     int pairs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
     Path work = Files.createTempDirectory("latchkey-bench-validate");
 
-    try (NodeProcess node = NodeProcess.start(work, Map.of(
-        "DATABASE_URL", TestPostgres.freshDatabase().url(),
-        "HTTP_HOST", "127.0.0.1",
-        "HTTP_PORT", "0",
-        "INTERNAL_API_KEYS", LocalCluster.INTERNAL_KEY,
-        "ACCESS_LOG", "false"))) {
-      int port = node.awaitListening(Duration.ofSeconds(60));
-      HttpProbe.awaitReady(port, Duration.ofSeconds(60));
-      Api api = new Api(port);
-      List<String> tokens = new ArrayList<>();
-      for (int i = 0; i < TOKENS; i++) {
-        tokens.add(Api.json(api.post("/api/v1/internal/sessions", LocalCluster.INTERNAL_KEY, new JsonObject()
-            .put("identity", new JsonObject().put("kind", "email").put("subject", "v-" + UUID.randomUUID() + "@example.com"))
-            .encode())).getString("token"));
-      }
+    try (BenchNode node = BenchNode.start(work, TestPostgres.freshDatabase().url(), Map.of())) {
+      int port = node.port;
+      List<String> tokens = node.createSessions(TOKENS);
       Path tokenFile = work.resolve("tokens.txt");
       Files.write(tokenFile, tokens);
       Path me = Tools.write(work, "me.lua", """
