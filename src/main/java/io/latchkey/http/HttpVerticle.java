@@ -15,6 +15,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
@@ -98,7 +99,11 @@ public final class HttpVerticle extends VerticleBase {
       root.get("/metrics", PrometheusScrapingHandler.create(telemetry.prometheus()));
     }
 
-    router.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.httpMaxBodyBytes()));
+    // only methods that carry a body pay for reading one (a GET is answered without it)
+    BodyHandler bodies = BodyHandler.create(false).setBodyLimit(config.httpMaxBodyBytes());
+    for (HttpMethod method : new HttpMethod[] {HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE}) {
+      router.route(method, "/api/v1/*").handler(bodies);
+    }
     router.route("/api/v1/user/*").handler(HttpVerticle::noStore);
     router.route("/api/v1/internal/*").handler(HttpVerticle::noStore);
     router.route("/api/v1/admin/*").handler(HttpVerticle::noStore);
