@@ -36,14 +36,21 @@ public final class NodeProcess implements AutoCloseable {
 
   /** Starts {@code java -jar latchkey.jar} in {@code workDir} with only {@code env} (plus PATH) set. */
   public static NodeProcess start(Path workDir, Map<String, String> env) throws IOException {
+    return start(workDir, env, List.of("-Xmx512m"));
+  }
+
+  /** The same with the given JVM options (heap size, ...). */
+  public static NodeProcess start(Path workDir, Map<String, String> env, List<String> jvmOptions) throws IOException {
     String jar = System.getProperty("latchkey.jar");
     if (jar == null || !Files.exists(Path.of(jar))) {
       throw new IllegalStateException("the packaged jar is missing (run through 'mvn verify'): " + jar);
     }
     Path log = Files.createTempFile(workDir, "node-", ".log");
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar",
-        Path.of(jar).toAbsolutePath().toString()));
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.add("-jar");
+    command.add(Path.of(jar).toAbsolutePath().toString());
     ProcessBuilder builder = new ProcessBuilder(command)
         .directory(workDir.toFile())
         .redirectErrorStream(true)
