@@ -56,7 +56,8 @@ class OpenApiIT {
       String path = route.getPath();
       if (route.getSubRouter() != null) {
         collect(route.getSubRouter(), prefix + trimSlash(path), into);
-      } else if (path != null && route.methods() != null && !route.methods().isEmpty()) {
+      } else if (path != null && !path.endsWith("/") && route.methods() != null && !route.methods().isEmpty()) {
+        // (a path ending in "/" is a prefix route, "/api/v1/*", carrying a handler for every route below it)
         for (HttpMethod method : route.methods()) {
           into.add(method.name() + " " + prefix + path.replaceAll(":([a-z_]+)", "{$1}"));
         }
