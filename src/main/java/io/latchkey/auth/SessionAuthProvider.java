@@ -1,15 +1,15 @@
 package io.latchkey.auth;
 
+import io.latchkey.session.CachedSession;
 import io.latchkey.session.SessionClient;
 import io.latchkey.session.SessionFailure;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.AuthenticationProvider;
 import io.vertx.ext.auth.authentication.Credentials;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.web.handler.HttpException;
-import java.util.UUID;
+import java.util.Base64;
 
 /**
  * Turns a bearer session token into a {@link User} by asking the local session verticle. An unknown,
@@ -29,11 +29,12 @@ public final class SessionAuthProvider implements AuthenticationProvider {
     if (!(credentials instanceof TokenCredentials token)) {
       return Future.failedFuture(new HttpException(401, "A bearer session token is required."));
     }
-    return sessions.lookup(token.getToken()).transform(result -> {
+    return sessions.session(token.getToken()).transform(result -> {
       if (result.succeeded()) {
-        JsonObject session = result.result();
-        return Future.succeededFuture(Caller.session(UUID.fromString(session.getString("account_id")),
-            UUID.fromString(session.getString("session_id")), session.getString("client_public_key")));
+        CachedSession session = result.result();
+        byte[] key = session.clientPublicKey();
+        return Future.succeededFuture(Caller.session(session.accountId(), session.sessionId(),
+            key == null ? null : Base64.getEncoder().encodeToString(key)));
       }
       SessionFailure failure = SessionClient.failureOf(result.cause());
       if (failure == SessionFailure.SESSION_NOT_FOUND) {

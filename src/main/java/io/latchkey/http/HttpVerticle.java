@@ -91,7 +91,7 @@ public final class HttpVerticle extends VerticleBase {
         new RequestVerifier(config.signatureMaxSkew(), replays, Clock.systemUTC()));
 
     Router router = Router.router(vertx);
-    router.route().handler(new RequestTiming(telemetry.registry(), config.accessLog()));
+    router.route().handler(new RequestTiming(telemetry.registry(), config.accessLog(), telemetry.tracing()));
     Routes root = new Routes(router, "");
     root.get("/healthz", ctx -> ctx.json(new JsonObject().put("status", "UP")));
     root.get("/readyz", Readiness.handler(vertx, config.healthCheckTimeout(), cluster));

@@ -45,6 +45,14 @@ public final class CachedSession {
     return reply;
   }
 
+  /** The session a {@link SessionAddresses#LOOKUP} reply describes (active by construction). */
+  public static CachedSession fromLookupReply(JsonObject reply) {
+    String key = reply.getString("client_public_key");
+    return new CachedSession(UUID.fromString(reply.getString("session_id")),
+        UUID.fromString(reply.getString("account_id")), key == null ? null : Base64.getDecoder().decode(key),
+        reply.getLong("created_at_ms"), 0L);
+  }
+
   /** A tombstone for this session. */
   public CachedSession revoked(long atMs) {
     return new CachedSession(sessionId, accountId, clientPublicKey, createdAtMs, Math.max(atMs, 1));

@@ -27,19 +27,23 @@ public final class RequestTiming implements Handler<RoutingContext> {
 
   private final MeterRegistry registry;
   private final boolean accessLog;
+  private final boolean tracing;
   /** One timer per method, route and status, found without building a meter id on every request. */
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
-  public RequestTiming(MeterRegistry registry, boolean accessLog) {
+  /**
+   * @param tracing whether a tracer is installed (the server span is then renamed after the route)
+   */
+  public RequestTiming(MeterRegistry registry, boolean accessLog, boolean tracing) {
     this.registry = registry;
     this.accessLog = accessLog;
+    this.tracing = tracing;
   }
 
   /** The handler a route starts with: names the request after its template. */
   public static Handler<RoutingContext> route(String template) {
     return ctx -> {
       ctx.put(ROUTE, template);
-      Span.current().updateName(template);
       ctx.next();
     };
   }
@@ -55,6 +59,9 @@ public final class RequestTiming implements Handler<RoutingContext> {
     String route = ctx.get(ROUTE);
     if (route == null) {
       route = ctx.request().method().name() + " " + unnamed(ctx.normalizedPath());
+    }
+    if (tracing) {
+      // the server span is still open while the response headers are written
       Span.current().updateName(route);
     }
     int status = ctx.response().getStatusCode();
