@@ -1,9 +1,12 @@
 package io.latchkey.http;
 
+import io.latchkey.account.Account;
+import io.latchkey.account.Identity;
 import io.latchkey.auth.signature.Ed25519;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.UUID;
 
@@ -29,11 +32,15 @@ final class Wire {
   }
 
   /** {@code GET /user/me}. */
-  static JsonObject me(JsonObject account, UUID sessionId) {
+  static JsonObject me(Account account, UUID sessionId) {
+    JsonArray identities = new JsonArray(new ArrayList<>(account.identities().size()));
+    for (Identity identity : account.identities()) {
+      identities.add(new JsonObject().put("kind", identity.kind().wireName()).put("subject", identity.subject()));
+    }
     return new JsonObject()
-        .put("account_id", account.getString("account_id"))
+        .put("account_id", account.accountId().toString())
         .put("session_id", sessionId == null ? null : sessionId.toString())
-        .put("identities", identities(account));
+        .put("identities", identities);
   }
 
   /** An item of {@code GET /user/sessions}. */

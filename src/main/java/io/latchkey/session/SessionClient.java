@@ -1,5 +1,6 @@
 package io.latchkey.session;
 
+import io.latchkey.account.Account;
 import io.latchkey.account.Identity;
 import io.latchkey.auth.Tokens;
 import io.vertx.core.Future;
@@ -126,16 +127,16 @@ public final class SessionClient {
   }
 
   /**
-   * An account with its identities ({@link io.latchkey.account.Account#toJson()}), from the shared cache
-   * when it is there.
+   * An account with its identities, from the shared cache when it is there.
    *
    * @see SessionAddresses#ACCOUNT_GET
    */
-  public Future<JsonObject> account(UUID accountId) {
-    io.latchkey.account.Account cached = cache == null ? null : cache.account(accountId);
+  public Future<Account> account(UUID accountId) {
+    Account cached = cache == null ? null : cache.account(accountId);
     return cached != null
-        ? Future.succeededFuture(cached.toJson())
-        : call(SessionAddresses.ACCOUNT_GET, new JsonObject().put("account_id", accountId.toString()));
+        ? Future.succeededFuture(cached)
+        : call(SessionAddresses.ACCOUNT_GET, new JsonObject().put("account_id", accountId.toString()))
+            .map(Account::fromJson);
   }
 
   /** Sends a request to one of {@link SessionAddresses} and returns the reply body. */

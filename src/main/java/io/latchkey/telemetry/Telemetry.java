@@ -9,6 +9,7 @@ import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.tracing.opentelemetry.OpenTelemetryOptions;
 import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
@@ -78,7 +79,10 @@ public final class Telemetry implements AutoCloseable {
 
   /** Installs the tracer (when tracing is on) and the Micrometer metrics into a Vert.x being built. */
   public VertxBuilder instrument(VertxBuilder builder, VertxOptions options) {
-    options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
+    // HTTP server requests are timed by RequestTiming (by route template); Vert.x's own per-request HTTP
+    // meters would repeat them at the cost of a registry look-up per request
+    options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+        .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER));
     builder.withMetrics(new MicrometerMetricsFactory(registry));
     if (openTelemetry != null) {
       options.setTracingOptions(new OpenTelemetryOptions());
