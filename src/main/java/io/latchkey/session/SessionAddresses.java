@@ -2,7 +2,8 @@ package io.latchkey.session;
 
 /**
  * The session verticle's event-bus contract: every address it listens on, with the shape of its
- * messages. Only the session verticle touches the cache and the stores; everyone else talks to it here.
+ * messages. Only the session verticle touches the stores and writes the cache (HTTP verticles may read
+ * the cache directly, see {@link SessionCache}); everyone else talks to it here.
  * {@link SessionClient} is the typed way in.
  *
  * <p>Conventions. Bodies are {@code JsonObject}s; ids are UUID strings; times are epoch milliseconds in
