@@ -411,16 +411,7 @@ class SessionsIT {
   }
 
   private String insertDirectly(UUID account) throws SQLException {
-    String token = Tokens.generate();
-    try (Connection c = TestPostgres.connect(database);
-        PreparedStatement ps = c.prepareStatement(
-            "INSERT INTO latchkey.sessions (session_id, account_id, token_hash) VALUES (?, ?, ?)")) {
-      ps.setObject(1, UUID.randomUUID());
-      ps.setObject(2, account);
-      ps.setBytes(3, Tokens.hash(token).bytes());
-      ps.executeUpdate();
-    }
-    return token;
+    return TestPostgres.insertSession(database, account);
   }
 
   private String sessionIdOf(String token) throws SQLException {

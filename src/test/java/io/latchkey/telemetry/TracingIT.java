@@ -3,7 +3,6 @@ package io.latchkey.telemetry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.latchkey.Application;
-import io.latchkey.auth.Tokens;
 import io.latchkey.db.DatabaseTarget;
 import io.latchkey.testing.Api;
 import io.latchkey.testing.Eventually;
@@ -20,8 +19,6 @@ import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +63,7 @@ class TracingIT {
     String account = Api.json(api.post("/api/v1/internal/sessions", "internal-key-0123456789", new JsonObject()
         .put("identity", new JsonObject().put("kind", "email").put("subject", "traced@example.com")).encode()))
         .getString("account_id");
-    String token = insertUncachedSession(UUID.fromString(account));
+    String token = TestPostgres.insertSession(database, UUID.fromString(account));
     SPANS.reset();
 
     HttpResponse<String> me = api.get("/api/v1/user/me", token,
@@ -84,17 +81,5 @@ class TracingIT {
     assertThat(trace).anySatisfy(s -> assertThat(s.getAttributes().get(AttributeKey.stringKey("db.query.text")))
         .contains("WHERE token_hash = $1"));
     assertThat(trace.toString()).doesNotContain(token).doesNotContain(token.substring(3));
-  }
-
-  private static String insertUncachedSession(UUID account) throws Exception {
-    String token = Tokens.generate();
-    try (Connection c = TestPostgres.connect(database); PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO latchkey.sessions (session_id, account_id, token_hash) VALUES (?, ?, ?)")) {
-      ps.setObject(1, UUID.randomUUID());
-      ps.setObject(2, account);
-      ps.setBytes(3, Tokens.hash(token).bytes());
-      ps.executeUpdate();
-    }
-    return token;
   }
 }

@@ -1,5 +1,6 @@
 package io.latchkey.testing;
 
+import io.latchkey.auth.Tokens;
 import io.latchkey.db.DatabaseTarget;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -8,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
@@ -45,11 +48,27 @@ public final class TestPostgres {
   public static long count(DatabaseTarget target, String sql) throws SQLException {
     try (Connection c = connect(target); Statement s = c.createStatement()) {
       s.execute("SET search_path = latchkey");
-      try (java.sql.ResultSet rs = s.executeQuery(sql)) {
+      try (ResultSet rs = s.executeQuery(sql)) {
         rs.next();
         return rs.getLong(1);
       }
     }
+  }
+
+  /**
+   * Inserts an active session straight into the database, behind the service's back (so no node has it
+   * cached), and returns its token.
+   */
+  public static String insertSession(DatabaseTarget target, UUID account) throws SQLException {
+    String token = Tokens.generate();
+    try (Connection c = connect(target); PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO latchkey.sessions (session_id, account_id, token_hash) VALUES (?, ?, ?)")) {
+      ps.setObject(1, UUID.randomUUID());
+      ps.setObject(2, account);
+      ps.setBytes(3, Tokens.hash(token).bytes());
+      ps.executeUpdate();
+    }
+    return token;
   }
 
   /** The server's administrative database (to terminate connections, alter databases, ...). */
