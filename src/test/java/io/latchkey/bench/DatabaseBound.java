@@ -94,6 +94,12 @@ public final class DatabaseBound {
           \\set n random(1, %d)
           SELECT session_id, account_id, client_public_key, status, device, created_at, last_seen_at, revoked_at FROM latchkey.sessions WHERE token_hash = sha256(('lk_' || lpad(:n::text, 43, '0'))::bytea);
           """.formatted(COLD_SESSIONS));
+      Path ping = Tools.write(work, "ping.lua", """
+          function request()
+            return wrk.format("GET", "/api/v1/public/ping")
+          end
+          """);
+      double pingMs = wrkLatencyMs(Tools.wrk(1, 1, seconds, ping, base));
       String coldRun = Tools.wrk(1, 1, seconds, cold, base);
       double coldMs = wrkLatencyMs(coldRun);
       double selectMs = Tools.pgbenchLatencyMs(Tools.pgbench(database, select, 1, seconds));
@@ -111,10 +117,14 @@ public final class DatabaseBound {
           String.format("| cold lookup: GET /api/v1/user/me, session not cached, one at a time | %.3f ms | %.3f ms "
               + "(SELECT by token_hash) | **%.2fx** | <= 2x | %s |", coldMs, selectMs, coldMs / selectMs,
               coldMs / selectMs <= 2 ? "yes" : "NO"),
+          String.format("| for scale: GET /api/v1/public/ping, one at a time (the HTTP round trip alone) | %.3f ms | | "
+              + "%.2fx the SELECT | | |", pingMs, pingMs / selectMs),
           "",
           String.format("wrk -t2 -c%d -d%ds and pgbench -M prepared -c %d -j 2 -T %d, alternated twice; cold: wrk -t1 -c1"
               + " (every request a different uncached token) vs pgbench -c 1. The node: `java -Xmx512m -jar`, 2 HTTP"
-              + " verticles, pool of 8 connections (DB_POOL_SIZE), ACCESS_LOG=false; PostgreSQL embedded, same machine.",
+              + " verticles, pool of 8 connections (DB_POOL_SIZE), ACCESS_LOG=false; PostgreSQL embedded, same machine."
+              + " pgbench's latency is PostgreSQL's alone over a warm connection; the ping row shows what one HTTP round"
+              + " trip from wrk costs on this machine before any lookup.",
               CONCURRENCY, seconds, CONCURRENCY, seconds));
       System.out.println(table);
       Files.writeString(out, table + "\n");
