@@ -2,6 +2,7 @@ package io.latchkey.db;
 
 import io.latchkey.config.ConfigException;
 import io.vertx.pgclient.PgConnectOptions;
+import java.time.Duration;
 
 /**
  * Where the service's PostgreSQL is: parsed once from {@code DATABASE_URL} (or made by the embedded
@@ -36,8 +37,12 @@ public record DatabaseTarget(String host, int port, String database, String user
     return "postgresql://" + credentials + "@" + host + ":" + port + "/" + database;
   }
 
-  /** Options for the pool: {@code search_path} pins every unqualified name to the service's schema. */
-  public PgConnectOptions connectOptions(String schema) {
+  /**
+   * Options for the pool: {@code search_path} pins every unqualified name to the service's schema, and
+   * {@code statement_timeout} makes PostgreSQL itself end any statement that runs longer than the
+   * service is willing to wait (a lock held by someone else, a stuck plan), freeing its connection.
+   */
+  public PgConnectOptions connectOptions(String schema, Duration statementTimeout) {
     PgConnectOptions options = new PgConnectOptions()
         .setHost(host)
         .setPort(port)
@@ -47,6 +52,7 @@ public record DatabaseTarget(String host, int port, String database, String user
         .setCachePreparedStatements(true);
     options.addProperty("application_name", "latchkey");
     options.addProperty("search_path", schema);
+    options.addProperty("statement_timeout", Long.toString(statementTimeout.toMillis()));
     return options;
   }
 

@@ -15,6 +15,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClientOptions;
@@ -82,11 +83,12 @@ public final class SessionVerticle extends VerticleBase {
     pool = PgBuilder.pool()
         .with(new PoolOptions()
             .setMaxSize(config.dbPoolSize())
+            .setMaxWaitQueueSize(config.dbPoolMaxWaiting())
             .setName("latchkey-sessions")
             .setConnectionTimeout((int) config.dbConnectTimeout().toMillis())
             .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
         .with(new NetClientOptions().setConnectTimeout((int) config.dbConnectTimeout().toMillis()))
-        .connectingTo(database.connectOptions(config.dbSchema()))
+        .connectingTo(database.connectOptions(config.dbSchema(), config.dbStatementTimeout()))
         .using(vertx)
         .build();
     sessions = SessionStore.create(pool);
@@ -476,8 +478,8 @@ public final class SessionVerticle extends VerticleBase {
       message.fail(SessionFailure.ACCOUNT_NOT_FOUND.code(), failure.getMessage());
     } else if (failure instanceof IdentityTakenException) {
       message.fail(SessionFailure.IDENTITY_TAKEN.code(), failure.getMessage());
-    } else if (failure instanceof Overloaded) {
-      message.fail(SessionFailure.OVERLOADED.code(), "too many lookups are waiting for the database");
+    } else if (failure instanceof Overloaded || failure instanceof ConnectionPoolTooBusyException) {
+      message.fail(SessionFailure.OVERLOADED.code(), "too many requests are waiting for the database");
     } else if (failure instanceof IllegalArgumentException) {
       message.fail(SessionFailure.INVALID_REQUEST.code(), failure.getMessage());
     } else {
