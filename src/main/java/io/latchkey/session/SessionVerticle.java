@@ -118,10 +118,14 @@ public final class SessionVerticle extends VerticleBase {
         .onSuccess(registered -> warmUp());
   }
 
-  /** Writes what last-seen marks are pending, then closes the pool. */
+  /**
+   * Writes what last-seen marks are pending, then closes the pool. A database that does not answer gets
+   * one statement timeout for that write: shutdown never waits on it for longer.
+   */
   @Override
   public Future<?> stop() {
-    Future<?> flushed = lastSeen.isEmpty() ? Future.succeededFuture() : writeLastSeen(lastSeen.drain());
+    Future<?> flushed = lastSeen.isEmpty() ? Future.succeededFuture() : writeLastSeen(lastSeen.drain())
+        .timeout(config.dbStatementTimeout().toMillis(), TimeUnit.MILLISECONDS);
     return flushed.eventually(pool::close);
   }
 

@@ -1,0 +1,212 @@
+package io.latchkey.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.latchkey.Application;
+import io.latchkey.auth.Tokens;
+import io.latchkey.db.DatabaseTarget;
+import io.latchkey.testing.Api;
+import io.latchkey.testing.Eventually;
+import io.latchkey.testing.HttpProbe;
+import io.latchkey.testing.StoppablePostgres;
+import io.latchkey.testing.TestConfig;
+import io.latchkey.testing.TestPostgres;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SPEC §10 end to end: a whole node on a PostgreSQL server the test stops and starts (or freezes and
+ * thaws) under it. While the database is gone, cached sessions keep validating, everything that needs
+ * the database fails fast and closed with 503, and readiness names the database; when it returns, the
+ * same node recovers without a restart.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class DatabaseOutageIT {
+
+  private static final String INTERNAL = "internal-key-for-outage-tests-01";
+  private static final long EVENT_BUS_TIMEOUT_MS = 1500;
+  /** The longest any request may take while the database is away: its timeout plus scheduling slack. */
+  private static final Duration BOUND = Duration.ofMillis(EVENT_BUS_TIMEOUT_MS + 1500);
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Pattern DROPPED = Pattern.compile("(?m)^latchkey_last_seen_dropped_total\\S* (\\S+)$");
+
+  @TempDir
+  Path dir;
+  private StoppablePostgres postgres;
+  private DatabaseTarget database;
+  private Application node;
+  private Api api;
+
+  @BeforeEach
+  void start() throws Exception {
+    postgres = StoppablePostgres.start(dir);
+    database = postgres.target();
+    node = Application.start(TestConfig.forDatabase(database, Map.of(
+        "INTERNAL_API_KEYS", INTERNAL,
+        "EVENT_BUS_TIMEOUT_MS", EVENT_BUS_TIMEOUT_MS,
+        "DB_CONNECT_TIMEOUT_MS", 1000,
+        "HEALTH_CHECK_TIMEOUT_MS", 1000,
+        "LAST_SEEN_INTERVAL_MS", 1,
+        "LAST_SEEN_FLUSH_MS", 50,
+        "ACCESS_LOG", false)));
+    api = new Api(node.httpPort());
+    HttpProbe.awaitReady(node.httpPort(), WAIT);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    try {
+      postgres.thaw();
+      node.stop();
+    } finally {
+      postgres.close();
+    }
+  }
+
+  @Test
+  @DisplayName("PostgreSQL stopped: hits answer, misses and writes fail fast with 503, /readyz names it; started again: full recovery")
+  void stoppedDatabase() throws Exception {
+    JsonObject cached = login("cached@example.com");
+    String uncached = TestPostgres.insertSession(database, UUID.fromString(cached.getString("account_id")));
+
+    postgres.stop();
+    assertOutageBehaviour(cached, uncached);
+    double dropped = Eventually.await(WAIT, this::lastSeenDropped, n -> n > 0,
+        "pending last-seen marks dropped and counted");
+    assertThat(dropped).isPositive();
+
+    postgres.start();
+    assertRecovery(cached, uncached);
+  }
+
+  @Test
+  @DisplayName("PostgreSQL frozen (nothing answers, connections stay open): every request still ends within its timeout")
+  void frozenDatabase() throws Exception {
+    JsonObject cached = login("frozen@example.com");
+    String uncached = TestPostgres.insertSession(database, UUID.fromString(cached.getString("account_id")));
+
+    postgres.freeze();
+    assertOutageBehaviour(cached, uncached);
+
+    // a burst of distinct misses against the frozen database: each is answered, none waits unbounded
+    ExecutorService clients = Executors.newFixedThreadPool(32);
+    try {
+      List<Future<HttpResponse<String>>> burst = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        burst.add(clients.submit(() -> api.get("/api/v1/user/me", Tokens.generate())));
+      }
+      for (Future<HttpResponse<String>> response : burst) {
+        assertUnavailable(response.get());
+      }
+    } finally {
+      clients.shutdownNow();
+    }
+
+    postgres.thaw();
+    assertRecovery(cached, uncached);
+  }
+
+  private void assertOutageBehaviour(JsonObject cached, String uncached) throws Exception {
+    String token = cached.getString("token");
+    for (int i = 0; i < 20; i++) {
+      HttpResponse<String> me = timed(() -> api.get("/api/v1/user/me", token));
+      assertThat(me.statusCode()).as("a cached session keeps validating").isEqualTo(200);
+    }
+    HttpResponse<String> introspected = timed(() -> api.post("/api/v1/internal/sessions/introspect", INTERNAL,
+        new JsonObject().put("token", token).encode()));
+    assertThat(Api.json(introspected).getBoolean("active")).as("introspection of a cached session").isTrue();
+    assertUnavailable(timed(() -> api.get("/api/v1/user/me", uncached)));
+    assertUnavailable(timed(() -> api.post("/api/v1/internal/sessions/introspect", INTERNAL,
+        new JsonObject().put("token", uncached).encode())));
+    assertUnavailable(timed(() -> api.get("/api/v1/user/me", Tokens.generate())));
+    assertUnavailable(timed(() -> api.post("/api/v1/internal/sessions", INTERNAL, identity("new@example.com"))));
+    assertUnavailable(timed(() -> api.delete("/api/v1/user/sessions/current", token)));
+    assertThat(api.get("/api/v1/user/me", token).statusCode())
+        .as("a revocation that was not made is not claimed").isEqualTo(200);
+
+    HttpResponse<String> ready = timed(() -> HttpProbe.get(node.httpPort(), "/readyz"));
+    assertThat(ready.statusCode()).isEqualTo(503);
+    assertThat(check(ready, Readiness.DATABASE).getString("status")).isEqualTo("DOWN");
+    assertThat(check(ready, Readiness.SESSION_CACHE).getString("status")).isEqualTo("UP");
+  }
+
+  private void assertRecovery(JsonObject cached, String uncached) throws Exception {
+    HttpProbe.awaitReady(node.httpPort(), WAIT);
+    HttpResponse<String> me = api.get("/api/v1/user/me", uncached);
+    assertThat(me.statusCode()).as("a miss reads the database again").isEqualTo(200);
+    assertThat(api.post("/api/v1/internal/sessions", INTERNAL, identity("after@example.com")).statusCode())
+        .isEqualTo(201);
+    assertThat(api.delete("/api/v1/user/sessions/current", cached.getString("token")).statusCode()).isEqualTo(204);
+    assertThat(api.get("/api/v1/user/me", cached.getString("token")).statusCode()).isEqualTo(401);
+    String seen = Eventually.await(WAIT, () -> TestPostgres.count(database,
+            "SELECT count(*) FROM sessions WHERE last_seen_at IS NOT NULL AND session_id = '"
+                + Api.json(me).getString("session_id") + "'") + "",
+        "1"::equals, "last-seen writes to resume");
+    assertThat(seen).isEqualTo("1");
+  }
+
+  private static void assertUnavailable(HttpResponse<String> response) {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
+    assertThat(response.headers().firstValue("content-type")).hasValue("application/problem+json");
+    assertThat(response.headers().firstValue("retry-after")).isPresent();
+    assertThat(Api.json(response).getInteger("status")).isEqualTo(503);
+  }
+
+  private static <T> T timed(Callable<T> request) throws Exception {
+    long started = System.nanoTime();
+    T result = request.call();
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).as("answered within the bound").isLessThan(BOUND);
+    return result;
+  }
+
+  private double lastSeenDropped() throws Exception {
+    Matcher m = DROPPED.matcher(api.get("/metrics", null).body());
+    return m.find() ? Double.parseDouble(m.group(1)) : 0;
+  }
+
+  /**
+   * A new session, validated once: the node then holds the session and its account (what {@code /user/me}
+   * answers with) in memory, as it does for every session in use.
+   */
+  private JsonObject login(String email) throws Exception {
+    HttpResponse<String> created = api.post("/api/v1/internal/sessions", INTERNAL, identity(email));
+    assertThat(created.statusCode()).isEqualTo(201);
+    JsonObject session = Api.json(created);
+    assertThat(api.get("/api/v1/user/me", session.getString("token")).statusCode()).isEqualTo(200);
+    return session;
+  }
+
+  private static String identity(String email) {
+    return new JsonObject().put("identity", new JsonObject().put("kind", "email").put("subject", email)).encode();
+  }
+
+  private static JsonObject check(HttpResponse<String> response, String id) {
+    JsonArray checks = new JsonObject(response.body()).getJsonArray("checks");
+    for (int i = 0; i < checks.size(); i++) {
+      if (id.equals(checks.getJsonObject(i).getString("id"))) {
+        return checks.getJsonObject(i);
+      }
+    }
+    throw new AssertionError("no check " + id + " in " + response.body());
+  }
+}
