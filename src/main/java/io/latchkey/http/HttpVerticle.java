@@ -66,7 +66,8 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     return vertx.fileSystem().readFile(OPENAPI_RESOURCE).compose(openApi -> {
-      server = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()));
+      server = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()))
+          .invalidRequestHandler(MalformedRequests::answer);
       // port 0 asks for a random port; -1 makes every instance share the one random port chosen
       int port = config.httpPort() == 0 ? -1 : config.httpPort();
       Future<HttpServer> api = server.requestHandler(router(openApi)).listen(port);
