@@ -20,7 +20,8 @@ final class FailureHandler implements Handler<RoutingContext> {
     Throwable failure = ctx.failure();
     Problem problem = failure != null ? Problems.forFailure(failure) : Problems.forStatus(ctx.statusCode(), null);
     if (problem == null) {
-      LOG.error("Unhandled failure on {} {}", ctx.request().method(), ctx.normalizedPath(), failure);
+      // the raw path: normalising it can fail too, and a failure handler that throws never answers
+      LOG.error("Unhandled failure on {} {}", ctx.request().method(), ctx.request().path(), failure);
       problem = Problem.ofStatus(500, "The server could not complete the request.");
     }
     if (problem.status() == 401) {

@@ -70,7 +70,7 @@ public final class HttpVerticle extends VerticleBase {
           .invalidRequestHandler(MalformedRequests::answer);
       // port 0 asks for a random port; -1 makes every instance share the one random port chosen
       int port = config.httpPort() == 0 ? -1 : config.httpPort();
-      Future<HttpServer> api = server.requestHandler(router(openApi)).listen(port);
+      Future<HttpServer> api = server.requestHandler(MalformedRequests.beforeRouting(router(openApi))).listen(port);
       if (config.metricsPort() == 0) {
         return api.<Void>mapEmpty();
       }

@@ -109,9 +109,14 @@ class ApiIT {
         "a header name with a space | 400 | GET /api/v1/public/ping HTTP/1.1;Host: x;Bad Name: x;",
         "an overlong request line | 414 | GET /api/v1/public/ping?q={big} HTTP/1.1;Host: x;",
         "an overlong header | 431 | GET /api/v1/public/ping HTTP/1.1;Host: x;X-Big: {big};",
+        "a truncated %-escape in the path | 400 | GET /api/v1/public/ping% HTTP/1.1;Host: x;",
+        "an invalid %-escape in a guarded path | 400 | GET /api/v1/user/me%zz HTTP/1.1;Host: x;",
+        "a truncated %-escape in the query | 400 | GET /api/v1/admin/accounts/{uuid}?% HTTP/1.1;Host: x;Authorization: Bearer {internal};",
+        "an invalid %-escape in a query parameter | 400 | GET /api/v1/admin/accounts?kind=email&subject=%zz HTTP/1.1;Host: x;Authorization: Bearer {admin};",
     })
     void malformedRequestsAreProblemsToo(String what, int status, String lines) throws Exception {
       String request = lines.replace(";", "\r\n").replace("~", "\n").replace("{big}", "x".repeat(20_000))
+          .replace("{uuid}", UUID.randomUUID().toString()).replace("{internal}", INTERNAL).replace("{admin}", ADMIN)
           + "Connection: close\r\n\r\n";
 
       RawHttp.Response response = RawHttp.exchange(node.httpPort(), request.getBytes(StandardCharsets.ISO_8859_1), false,
