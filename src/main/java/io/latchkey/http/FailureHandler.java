@@ -19,6 +19,10 @@ final class FailureHandler implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     Throwable failure = ctx.failure();
     Problem problem = failure != null ? Problems.forFailure(failure) : Problems.forStatus(ctx.statusCode(), null);
+    if (problem == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+      // vertx-web rejected the request itself, with a client error (an HTTP/1.1 request without a Host, say)
+      problem = Problems.forStatus(ctx.statusCode(), null);
+    }
     if (problem == null) {
       // the raw path: normalising it can fail too, and a failure handler that throws never answers
       LOG.error("Unhandled failure on {} {}", ctx.request().method(), ctx.request().path(), failure);

@@ -113,6 +113,8 @@ class ApiIT {
         "an invalid %-escape in a guarded path | 400 | GET /api/v1/user/me%zz HTTP/1.1;Host: x;",
         "a truncated %-escape in the query | 400 | GET /api/v1/admin/accounts/{uuid}?% HTTP/1.1;Host: x;Authorization: Bearer {internal};",
         "an invalid %-escape in a query parameter | 400 | GET /api/v1/admin/accounts?kind=email&subject=%zz HTTP/1.1;Host: x;Authorization: Bearer {admin};",
+        "an HTTP/1.1 request without a Host | 400 | GET /api/v1/public/ping HTTP/1.1;",
+        "an invalid Host | 400 | GET /api/v1/public/ping HTTP/1.1;Host: a b;",
     })
     void malformedRequestsAreProblemsToo(String what, int status, String lines) throws Exception {
       String request = lines.replace(";", "\r\n").replace("~", "\n").replace("{big}", "x".repeat(20_000))
