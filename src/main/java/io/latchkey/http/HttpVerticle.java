@@ -103,7 +103,10 @@ public final class HttpVerticle extends VerticleBase {
     // only methods that carry a body pay for reading one (a GET is answered without it)
     BodyHandler bodies = BodyHandler.create(false).setBodyLimit(config.httpMaxBodyBytes());
     for (HttpMethod method : new HttpMethod[] {HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE}) {
+      // three routes: vertx-web wants a body handler first on its own route
+      router.route(method, "/api/v1/*").handler(FailureHandler::readingBody);
       router.route(method, "/api/v1/*").handler(bodies);
+      router.route(method, "/api/v1/*").handler(FailureHandler::bodyRead);
     }
     router.route("/api/v1/user/*").handler(HttpVerticle::noStore);
     router.route("/api/v1/internal/*").handler(HttpVerticle::noStore);
