@@ -84,6 +84,19 @@ class MetricsIT {
   }
 
   @Test
+  void methodsOutsideTheStandardOnesShareOneLabel() throws Exception {
+    for (String method : new String[] {"PROPFIND", "get", "X-ANYTHING-" + System.nanoTime()}) {
+      assertThat(api.send(method, "/api/v1/public/ping", null, null).statusCode()).isIn(404, 405);
+    }
+
+    Map<String, Double> after = scrape();
+
+    assertThat(after.keySet()).filteredOn(name -> name.startsWith("latchkey_http_server_requests_seconds_count"))
+        .allMatch(name -> name.matches(".*method=\"(GET|HEAD|POST|PUT|DELETE|PATCH|OPTIONS|TRACE|CONNECT|OTHER)\".*"))
+        .anyMatch(name -> name.contains("method=\"OTHER\",route=\"OTHER /api/v1/public/*\""));
+  }
+
+  @Test
   void aBodyThatCannotBeReadCountsAsAClientError() throws Exception {
     Map<String, Double> before = scrape();
     String broken = "POST /api/v1/internal/sessions/introspect HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
