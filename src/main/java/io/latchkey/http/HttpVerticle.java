@@ -66,7 +66,9 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     return vertx.fileSystem().readFile(OPENAPI_RESOURCE).compose(openApi -> {
-      server = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()))
+      // no cleartext HTTP/2: nothing here uses it, and Vert.x answers an h2c upgrade with bad HTTP2-Settings with
+      // a 400 that has no length and promises a close it never makes, so the client hangs
+      server = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()).setHttp2ClearTextEnabled(false))
           .invalidRequestHandler(MalformedRequests::answer);
       // port 0 asks for a random port; -1 makes every instance share the one random port chosen
       int port = config.httpPort() == 0 ? -1 : config.httpPort();

@@ -132,6 +132,18 @@ class ApiIT {
     }
 
     @Test
+    void anH2cUpgradeIsDeclinedAndTheRequestAnsweredInHttp1() throws Exception {
+      String request = "GET /api/v1/public/ping HTTP/1.1\r\nHost: x\r\nUpgrade: h2c\r\nHTTP2-Settings: !!!\r\n"
+          + "Connection: Upgrade, HTTP2-Settings\r\n\r\n";
+
+      RawHttp.Response response = RawHttp.exchange(node.httpPort(), request.getBytes(StandardCharsets.ISO_8859_1), false,
+          false, Duration.ofSeconds(10)).orElseThrow(() -> new AssertionError("closed without an answer"));
+
+      assertThat(response.status()).isEqualTo(200);
+      assertThat(new JsonObject(response.bodyText()).getString("status")).isEqualTo("ok");
+    }
+
+    @Test
     void unknownRoutesAre404AndWrongMethods405() throws Exception {
       assertProblem(api.get("/api/v1/public/nothing", null), 404);
       assertProblem(api.get("/nothing", null), 404);
