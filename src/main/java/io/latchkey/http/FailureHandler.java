@@ -14,13 +14,35 @@ import org.slf4j.LoggerFactory;
 final class FailureHandler implements Handler<RoutingContext> {
 
   private static final Logger LOG = LoggerFactory.getLogger(FailureHandler.class);
+  private static final String READING_BODY = "latchkey.reading-body";
+
+  /** Brackets the body handler: a failure between the two is the request stream's (the client's), not a bug. */
+  static void readingBody(RoutingContext ctx) {
+    ctx.put(READING_BODY, true);
+    ctx.next();
+  }
+
+  static void bodyRead(RoutingContext ctx) {
+    ctx.remove(READING_BODY);
+    ctx.next();
+  }
 
   @Override
   public void handle(RoutingContext ctx) {
     Throwable failure = ctx.failure();
     Problem problem = failure != null ? Problems.forFailure(failure) : Problems.forStatus(ctx.statusCode(), null);
+    if (problem == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+      // vertx-web rejected the request itself, with a client error (an HTTP/1.1 request without a Host, say)
+      problem = Problems.forStatus(ctx.statusCode(), null);
+    }
+    if (problem == null && Boolean.TRUE.equals(ctx.get(READING_BODY))) {
+      // the body could not be read: a broken chunked encoding, or the client went away in the middle
+      LOG.debug("Request body unreadable on {} {}", ctx.request().method(), ctx.request().path(), failure);
+      problem = Problem.ofStatus(400, "The request body could not be read.");
+    }
     if (problem == null) {
-      LOG.error("Unhandled failure on {} {}", ctx.request().method(), ctx.normalizedPath(), failure);
+      // the raw path: normalising it can fail too, and a failure handler that throws never answers
+      LOG.error("Unhandled failure on {} {}", ctx.request().method(), ctx.request().path(), failure);
       problem = Problem.ofStatus(500, "The server could not complete the request.");
     }
     if (problem.status() == 401) {

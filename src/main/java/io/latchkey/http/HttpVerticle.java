@@ -66,10 +66,13 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     return vertx.fileSystem().readFile(OPENAPI_RESOURCE).compose(openApi -> {
-      server = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()));
+      // no cleartext HTTP/2: nothing here uses it, and Vert.x answers an h2c upgrade with bad HTTP2-Settings with
+      // a 400 that has no length and promises a close it never makes, so the client hangs
+      server = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()).setHttp2ClearTextEnabled(false))
+          .invalidRequestHandler(MalformedRequests::answer);
       // port 0 asks for a random port; -1 makes every instance share the one random port chosen
       int port = config.httpPort() == 0 ? -1 : config.httpPort();
-      Future<HttpServer> api = server.requestHandler(router(openApi)).listen(port);
+      Future<HttpServer> api = server.requestHandler(MalformedRequests.beforeRouting(router(openApi))).listen(port);
       if (config.metricsPort() == 0) {
         return api.<Void>mapEmpty();
       }
@@ -102,7 +105,10 @@ public final class HttpVerticle extends VerticleBase {
     // only methods that carry a body pay for reading one (a GET is answered without it)
     BodyHandler bodies = BodyHandler.create(false).setBodyLimit(config.httpMaxBodyBytes());
     for (HttpMethod method : new HttpMethod[] {HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE}) {
+      // three routes: vertx-web wants a body handler first on its own route
+      router.route(method, "/api/v1/*").handler(FailureHandler::readingBody);
       router.route(method, "/api/v1/*").handler(bodies);
+      router.route(method, "/api/v1/*").handler(FailureHandler::bodyRead);
     }
     router.route("/api/v1/user/*").handler(HttpVerticle::noStore);
     router.route("/api/v1/internal/*").handler(HttpVerticle::noStore);

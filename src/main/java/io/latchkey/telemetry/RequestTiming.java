@@ -6,9 +6,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.api.trace.Span;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -18,11 +20,14 @@ import org.slf4j.LoggerFactory;
  * The request-timing middleware (the seed's), first on the root router: times every request, records it
  * in {@code latchkey.http.server.requests} by method, route template and status, names the server span
  * after the route template ({@code GET /api/v1/user/me}), and writes one access-log line per request.
- * Only templates are used as labels: never the raw path, which could carry anything.
+ * Only templates are used as labels: never the raw path, which could carry anything, nor a method outside the
+ * standard ones (any token is a method to HTTP).
  */
 public final class RequestTiming implements Handler<RoutingContext> {
 
   static final String ROUTE = "latchkey.route";
+  private static final Set<HttpMethod> STANDARD_METHODS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST,
+      HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.PATCH, HttpMethod.OPTIONS, HttpMethod.TRACE, HttpMethod.CONNECT);
   private static final Logger ACCESS = LoggerFactory.getLogger("latchkey.access");
 
   private final MeterRegistry registry;
@@ -56,16 +61,16 @@ public final class RequestTiming implements Handler<RoutingContext> {
   }
 
   private void finished(RoutingContext ctx, long nanos) {
+    String method = methodLabel(ctx.request().method());
     String route = ctx.get(ROUTE);
     if (route == null) {
-      route = ctx.request().method().name() + " " + unnamed(ctx.normalizedPath());
+      route = method + " " + unnamed(ctx.normalizedPath());
     }
     if (tracing) {
       // the server span is still open while the response headers are written
       Span.current().updateName(route);
     }
     int status = ctx.response().getStatusCode();
-    String method = ctx.request().method().name();
     String routeLabel = route;
     timers.computeIfAbsent(method + ' ' + status + ' ' + route, key -> Timer.builder("latchkey.http.server.requests")
             .description("HTTP requests by route template and status")
@@ -81,6 +86,11 @@ public final class RequestTiming implements Handler<RoutingContext> {
       ACCESS.info("{} {} {} {}", kv("route", route), kv("status", status),
           kv("duration_ms", Math.round(nanos / 10_000.0) / 100.0), kv("account_id", account));
     }
+  }
+
+  /** The standard methods by name; any other (a client may send any token) as OTHER, so labels stay few. */
+  private static String methodLabel(HttpMethod method) {
+    return STANDARD_METHODS.contains(method) ? method.name() : "OTHER";
   }
 
   /** A label for a request no route claimed (or that was rejected before its route): its tier, never its path. */

@@ -7,11 +7,13 @@ import io.latchkey.auth.Tokens;
 import io.latchkey.db.DatabaseTarget;
 import io.latchkey.testing.Api;
 import io.latchkey.testing.HttpProbe;
+import io.latchkey.testing.RawHttp;
 import io.latchkey.testing.TestConfig;
 import io.latchkey.testing.TestPostgres;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every row of SPEC §5a through a real HTTP client against a whole node on a real PostgreSQL. */
@@ -98,6 +101,46 @@ class ApiIT {
 
       assertThat(doc.statusCode()).isEqualTo(200);
       assertThat(Api.json(doc).getString("openapi")).isEqualTo("3.1.0");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "a request line ended by a bare LF | 400 | GET /api/v1/public/ping HTTP/1.1~Host: x;",
+        "a header name with a space | 400 | GET /api/v1/public/ping HTTP/1.1;Host: x;Bad Name: x;",
+        "an overlong request line | 414 | GET /api/v1/public/ping?q={big} HTTP/1.1;Host: x;",
+        "an overlong header | 431 | GET /api/v1/public/ping HTTP/1.1;Host: x;X-Big: {big};",
+        "a truncated %-escape in the path | 400 | GET /api/v1/public/ping% HTTP/1.1;Host: x;",
+        "an invalid %-escape in a guarded path | 400 | GET /api/v1/user/me%zz HTTP/1.1;Host: x;",
+        "a truncated %-escape in the query | 400 | GET /api/v1/admin/accounts/{uuid}?% HTTP/1.1;Host: x;Authorization: Bearer {internal};",
+        "an invalid %-escape in a query parameter | 400 | GET /api/v1/admin/accounts?kind=email&subject=%zz HTTP/1.1;Host: x;Authorization: Bearer {admin};",
+        "an HTTP/1.1 request without a Host | 400 | GET /api/v1/public/ping HTTP/1.1;",
+        "an invalid Host | 400 | GET /api/v1/public/ping HTTP/1.1;Host: a b;",
+    })
+    void malformedRequestsAreProblemsToo(String what, int status, String lines) throws Exception {
+      String request = lines.replace(";", "\r\n").replace("~", "\n").replace("{big}", "x".repeat(20_000))
+          .replace("{uuid}", UUID.randomUUID().toString()).replace("{internal}", INTERNAL).replace("{admin}", ADMIN)
+          + "Connection: close\r\n\r\n";
+
+      RawHttp.Response response = RawHttp.exchange(node.httpPort(), request.getBytes(StandardCharsets.ISO_8859_1), false,
+          false, Duration.ofSeconds(10)).orElseThrow(() -> new AssertionError("closed without an answer"));
+
+      assertThat(response.status()).isEqualTo(status);
+      assertThat(response.header("content-type")).hasValue("application/problem+json");
+      JsonObject problem = new JsonObject(response.bodyText());
+      assertThat(problem.fieldNames()).containsExactlyInAnyOrder("type", "title", "status", "detail");
+      assertThat(problem.getInteger("status")).isEqualTo(status);
+    }
+
+    @Test
+    void anH2cUpgradeIsDeclinedAndTheRequestAnsweredInHttp1() throws Exception {
+      String request = "GET /api/v1/public/ping HTTP/1.1\r\nHost: x\r\nUpgrade: h2c\r\nHTTP2-Settings: !!!\r\n"
+          + "Connection: Upgrade, HTTP2-Settings\r\n\r\n";
+
+      RawHttp.Response response = RawHttp.exchange(node.httpPort(), request.getBytes(StandardCharsets.ISO_8859_1), false,
+          false, Duration.ofSeconds(10)).orElseThrow(() -> new AssertionError("closed without an answer"));
+
+      assertThat(response.status()).isEqualTo(200);
+      assertThat(new JsonObject(response.bodyText()).getString("status")).isEqualTo("ok");
     }
 
     @Test

@@ -4,14 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.latchkey.Application;
 import io.latchkey.testing.Api;
+import io.latchkey.testing.Eventually;
 import io.latchkey.testing.HttpProbe;
+import io.latchkey.testing.RawHttp;
 import io.latchkey.testing.TestConfig;
 import io.latchkey.testing.TestPostgres;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -77,6 +81,37 @@ class MetricsIT {
     assertThat(delta(before, after, "cache_gets_total{cache=\"sessions\",result=\"miss\"}")).isEqualTo(1);
     assertThat(after.get("cache_size{cache=\"sessions\"}")).isEqualTo(3);
     assertThat(after.keySet()).anyMatch(name -> name.startsWith("vertx_pool_in_use") && name.contains("latchkey-sessions"));
+  }
+
+  @Test
+  void methodsOutsideTheStandardOnesShareOneLabel() throws Exception {
+    for (String method : new String[] {"PROPFIND", "get", "X-ANYTHING-" + System.nanoTime()}) {
+      assertThat(api.send(method, "/api/v1/public/ping", null, null).statusCode()).isIn(404, 405);
+    }
+
+    Map<String, Double> after = scrape();
+
+    assertThat(after.keySet()).filteredOn(name -> name.startsWith("latchkey_http_server_requests_seconds_count"))
+        .allMatch(name -> name.matches(".*method=\"(GET|HEAD|POST|PUT|DELETE|PATCH|OPTIONS|TRACE|CONNECT|OTHER)\".*"))
+        .anyMatch(name -> name.contains("method=\"OTHER\",route=\"OTHER /api/v1/public/*\""));
+  }
+
+  @Test
+  void aBodyThatCannotBeReadCountsAsAClientError() throws Exception {
+    Map<String, Double> before = scrape();
+    String broken = "POST /api/v1/internal/sessions/introspect HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n";
+
+    Optional<RawHttp.Response> answer = RawHttp.exchange(node.httpPort(),
+        broken.getBytes(StandardCharsets.ISO_8859_1), false, false, Duration.ofSeconds(10));
+
+    answer.ifPresent(response -> assertThat(response.status()).isEqualTo(400));
+    String series = "latchkey_http_server_requests_seconds_count{method=\"POST\",route=\"POST /api/v1/internal/*\","
+        + "status=\"400\"}";
+    assertThat(delta(before, Eventually.await(Duration.ofSeconds(5), MetricsIT::scrape,
+        after -> after.containsKey(series) && after.get(series) > before.getOrDefault(series, 0.0), series), series))
+        .isEqualTo(1);
+    assertThat(scrape().keySet()).noneMatch(name -> name.contains("status=\"500\""));
   }
 
   @Test

@@ -1,0 +1,743 @@
+package io.latchkey.http;
+
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Builders;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.Tuple;
+
+/**
+ * The generators of {@link HostileInputIT}: requests at every route of the API (and at wrong methods and
+ * unknown paths) with hostile bodies, headers, credentials, paths, query strings and ids, plus raw bytes
+ * no HTTP client would send.
+ *
+ * <p>Generated values name the run's fixtures symbolically, as {@code ${name}} or {@code ${name:modifier}}
+ * (see {@link HostileInputIT.Fixtures#resolve}): a valid session token, a device-bound one, a revoked one,
+ * both API keys, known account and session ids. They are resolved when the request is sent, so a sample
+ * means the same thing when jqwik re-runs it (shrinking, {@code -Dhostile.seed}) although the tokens
+ * themselves differ from run to run. The generators lean towards the deep paths: most requests carry one of
+ * the real credentials, so the guards let many through to the handlers' own validation.
+ */
+final class HostileRequests {
+
+  private HostileRequests() {}
+
+  /** A generated HTTP request; {@code body} null means none. */
+  record Request(String kind, String method, String target, List<Header> headers, String body, boolean binaryBody,
+      boolean signed) {
+
+    @Override
+    public String toString() {
+      StringBuilder out = new StringBuilder(kind).append(": ").append(method).append(' ').append(clip(target));
+      headers.forEach(h -> out.append("\n  ").append(clip(h.name())).append(": ").append(clip(h.value())));
+      if (signed) {
+        out.append("\n  (signed with the device key)");
+      }
+      if (body != null) {
+        out.append("\n  body").append(binaryBody ? " (bytes)" : "").append(": ").append(clip(body));
+      }
+      return out.toString();
+    }
+  }
+
+  record Header(String name, String value) {}
+
+  /** Raw bytes for a socket: one char per byte (ISO-8859-1); {@code ${…}} references allowed. */
+  record Wire(String kind, String text, boolean head, boolean closeOutput) {
+
+    @Override
+    public String toString() {
+      return kind + (closeOutput ? " (then half-closed)" : "") + ":\n" + clip(text);
+    }
+  }
+
+  /** Shows control and non-ASCII characters escaped, and long values cut. */
+  static String clip(String text) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < text.length() && out.length() < 240; i++) {
+      char c = text.charAt(i);
+      out.append(c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("\\u%04x", (int) c));
+    }
+    return text.length() > 240 ? out + "…(" + text.length() + " chars)" : out.toString();
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // The routes
+
+  enum Query { NONE, KEEP_CURRENT, IDENTITY }
+
+  enum BodyKind { NONE, CREATE, INTROSPECT }
+
+  /** A route of the API as openapi.json lists it; {@code {id}} is where an id goes. */
+  record Route(String method, String path, Query query, BodyKind body) {}
+
+  static final List<Route> ROUTES = List.of(
+      new Route("GET", "/healthz", Query.NONE, BodyKind.NONE),
+      new Route("GET", "/readyz", Query.NONE, BodyKind.NONE),
+      new Route("GET", "/metrics", Query.NONE, BodyKind.NONE),
+      new Route("GET", "/api/v1/public/ping", Query.NONE, BodyKind.NONE),
+      new Route("GET", "/api/v1/public/openapi.json", Query.NONE, BodyKind.NONE),
+      new Route("GET", "/api/v1/user/me", Query.NONE, BodyKind.NONE),
+      new Route("GET", "/api/v1/user/sessions", Query.NONE, BodyKind.NONE),
+      new Route("DELETE", "/api/v1/user/sessions", Query.KEEP_CURRENT, BodyKind.NONE),
+      new Route("DELETE", "/api/v1/user/sessions/current", Query.NONE, BodyKind.NONE),
+      new Route("DELETE", "/api/v1/user/sessions/{id}", Query.NONE, BodyKind.NONE),
+      new Route("POST", "/api/v1/internal/sessions", Query.NONE, BodyKind.CREATE),
+      new Route("POST", "/api/v1/internal/sessions/introspect", Query.NONE, BodyKind.INTROSPECT),
+      new Route("GET", "/api/v1/internal/sessions/{id}", Query.NONE, BodyKind.NONE),
+      new Route("GET", "/api/v1/admin/accounts", Query.IDENTITY, BodyKind.NONE),
+      new Route("GET", "/api/v1/admin/accounts/{id}", Query.NONE, BodyKind.NONE),
+      new Route("GET", "/api/v1/admin/accounts/{id}/sessions", Query.NONE, BodyKind.NONE),
+      new Route("POST", "/api/v1/admin/accounts/{id}/sessions/revoke", Query.NONE, BodyKind.NONE),
+      new Route("DELETE", "/api/v1/admin/sessions/{id}", Query.NONE, BodyKind.NONE));
+
+  private static final Map<String, Set<String>> METHODS_BY_PATH = ROUTES.stream().collect(
+      Collectors.groupingBy(Route::path, Collectors.mapping(Route::method, Collectors.toSet())));
+
+  private static final List<String> METHODS =
+      List.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE", "get", "Delete", "PROPFIND", "FOO");
+
+  /** Every kind of request: the routes as declared, the routes with other methods, and paths that are no route. */
+  static Arbitrary<Request> requests() {
+    return Arbitraries.frequencyOf(
+        Tuple.of(12, Arbitraries.of(ROUTES).flatMap(r -> request("route " + r.method() + " " + r.path(), r,
+            Arbitraries.just(r.method())))),
+        Tuple.of(2, Arbitraries.of(ROUTES).flatMap(r -> request("wrong method on " + r.path(), r, wrongMethod(r)))),
+        Tuple.of(2, unknownPath()));
+  }
+
+  private static Arbitrary<String> wrongMethod(Route route) {
+    Set<String> allowed = METHODS_BY_PATH.get(route.path());
+    return Arbitraries.of(METHODS.stream().filter(m -> !allowed.contains(m)).toList());
+  }
+
+  private static Arbitrary<Request> request(String kind, Route route, Arbitrary<String> method) {
+    return Builders.withBuilder(() -> new Draft(kind))
+        .use(method).in(Draft::method)
+        .use(path(route)).in(Draft::target)
+        .use(query(route.query())).in(Draft::query)
+        .use(junkQuery()).withProbability(0.15).in(Draft::query)
+        .use(authorization()).in(Draft::headers)
+        .use(userIdHeaders()).withProbability(0.2).in(Draft::headers)
+        .use(signatureHeaders()).withProbability(0.25).in(Draft::headers)
+        .use(Arbitraries.just(true)).withProbability(0.1).in(Draft::signed)
+        .use(contentType(route.body())).in(Draft::headers)
+        .use(otherHeaders()).withProbability(0.3).in(Draft::headers)
+        .use(body(route.body())).in(Draft::body)
+        .build(Draft::build);
+  }
+
+  private static Arbitrary<Request> unknownPath() {
+    Arbitrary<String> prefix = Arbitraries.of("", "/api", "/api/v1", "/api/v1/public", "/api/v1/user",
+        "/api/v1/internal", "/api/v1/admin", "/api/v2/user", "/API/V1/user", "/api/v1/user/sessions/current",
+        "/api/v1/admin/accounts/${account.alice}");
+    Arbitrary<String> path = Combinators.combine(prefix, segment().list().ofMinSize(1).ofMaxSize(4))
+        .as((p, segments) -> p + "/" + String.join("/", segments));
+    return Builders.withBuilder(() -> new Draft("unknown path"))
+        .use(Arbitraries.of(METHODS)).in(Draft::method)
+        .use(path).in(Draft::target)
+        .use(junkQuery()).withProbability(0.2).in(Draft::query)
+        .use(authorization()).in(Draft::headers)
+        .use(contentType(BodyKind.NONE)).in(Draft::headers)
+        .use(otherHeaders()).withProbability(0.2).in(Draft::headers)
+        .use(body(BodyKind.NONE)).in(Draft::body)
+        .build(Draft::build);
+  }
+
+  /** A request being put together by the builder combinator. */
+  private static final class Draft {
+    private final String kind;
+    private String method;
+    private String target;
+    private final List<String> query = new ArrayList<>();
+    private final List<Header> headers = new ArrayList<>();
+    private String body;
+    private boolean binary;
+    private boolean signed;
+
+    Draft(String kind) {
+      this.kind = kind;
+    }
+
+    Draft method(String value) {
+      method = value;
+      return this;
+    }
+
+    Draft target(String value) {
+      target = value;
+      return this;
+    }
+
+    Draft query(String value) {
+      if (value != null) {
+        query.add(value);
+      }
+      return this;
+    }
+
+    Draft headers(List<Header> value) {
+      headers.addAll(value);
+      return this;
+    }
+
+    Draft signed(boolean value) {
+      signed = value;
+      return this;
+    }
+
+    Draft body(Body value) {
+      body = value.text();
+      binary = value.binary();
+      return this;
+    }
+
+    Request build() {
+      String fullTarget = query.isEmpty() ? target : target + "?" + String.join("&", query);
+      return new Request(kind, method, fullTarget, List.copyOf(headers), body, binary, signed);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Paths, ids and query strings
+
+  private static final List<String> KNOWN_IDS = List.of("account.alice", "session.alice", "session.alice.revoked",
+      "account.bound", "session.bound", "account.dormant", "session.dormant");
+
+  private static Arbitrary<String> path(Route route) {
+    Arbitrary<String> filled = route.path().contains("{id}")
+        ? ids().map(id -> route.path().replace("{id}", id))
+        : Arbitraries.just(route.path());
+    return Arbitraries.frequencyOf(
+        Tuple.of(5, filled),
+        Tuple.of(2, Combinators.combine(filled, pathMutation()).as((path, mutation) -> mutation.apply(path))));
+  }
+
+  /** Ids for a path segment (or X-User-ID): known ones as they are or bent, unknown ones, and no ids at all. */
+  static Arbitrary<String> ids() {
+    Arbitrary<String> known = Arbitraries.of(KNOWN_IDS).map(ref -> "${" + ref + "}");
+    Arbitrary<String> bent = Combinators.combine(Arbitraries.of(KNOWN_IDS),
+            Arbitraries.of("upper", "nodash", "braces", "urn", "pct", "trunc", "extend", "tail"))
+        .as((ref, modifier) -> "${" + ref + ":" + modifier + "}");
+    Arbitrary<String> unknown = Arbitraries.frequencyOf(
+        Tuple.of(3, Arbitraries.randomValue(r -> new UUID(r.nextLong(), r.nextLong()).toString())),
+        Tuple.of(1, Arbitraries.randomValue(r -> new UUID(r.nextLong(), r.nextLong()).toString().toUpperCase())),
+        Tuple.of(2, Arbitraries.of("00000000-0000-0000-0000-000000000000", "ffffffff-ffff-ffff-ffff-ffffffffffff",
+            "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF", "018f0000-0000-7000-8000-000000000001")));
+    Arbitrary<String> invalid = Arbitraries.frequencyOf(
+        Tuple.of(3, Arbitraries.of("1-1-1-1-1", "0000000-0000-0000-0000-000000000000",
+            "00000000-0000-0000-0000-0000000000000", "00000000-0000-0000-0000-00000000000g", "000000000000000000000000000000000",
+            "00000000000000000000000000000000", "not-a-uuid", "null", "undefined", "0", "-1", "9223372036854775808",
+            "%20" + UUID.randomUUID(), UUID.randomUUID() + "%0A", "%E2%80%8B" + UUID.randomUUID(),
+            "%D9%A0%D9%A0%D9%A0%D9%A0%D9%A0%D9%A0%D9%A0%D9%A0-0000-0000-0000-000000000000", "{}", ".", "..", "%2e%2e",
+            "%2F", "%00", "%", "%zz", "%%", "\\", "~", "current", "me", "introspect", "revoke", "sessions")),
+        Tuple.of(1, Arbitraries.integers().between(100, 5000).map(n -> "a".repeat(n))),
+        Tuple.of(2, segment()));
+    return Arbitraries.frequencyOf(Tuple.of(4, known), Tuple.of(2, bent), Tuple.of(2, unknown), Tuple.of(3, invalid));
+  }
+
+  /** A path segment of mixed characters: plain, percent-encoded (valid or not), dots, unicode, reserved. */
+  static Arbitrary<String> segment() {
+    Arbitrary<String> atom = Arbitraries.frequencyOf(
+        Tuple.of(6, Arbitraries.strings().withCharRange('a', 'z').withCharRange('0', '9').ofMinLength(1).ofMaxLength(8)),
+        Tuple.of(2, Arbitraries.integers().between(0, 255).map(b -> String.format("%%%02X", b))),
+        Tuple.of(1, Arbitraries.of(".", "..", "-", "_", "~", "!", "$", "&", "'", "(", ")", "*", "+", ",", ";", "=",
+            ":", "@", "%", "%zz", "%2", "%u0041", "\\", " ", "\"", "<", ">", "^", "`", "{", "}", "|", "#", "[", "]")),
+        Tuple.of(1, Arbitraries.strings().all().ofMinLength(1).ofMaxLength(3)),
+        Tuple.of(1, Arbitraries.strings().withCharRange('\u0080', '\u00ff').ofMinLength(1).ofMaxLength(3)));
+    return atom.list().ofMinSize(1).ofMaxSize(6).map(parts -> String.join("", parts));
+  }
+
+  /** Bends a concrete path without touching what its ${…} references will become. */
+  private static Arbitrary<java.util.function.UnaryOperator<String>> pathMutation() {
+    return Arbitraries.oneOf(
+        Arbitraries.just(p -> p + "/"),
+        Arbitraries.just(p -> p.replaceFirst("/v1/", "//v1/")),
+        Arbitraries.just(p -> p.replaceFirst("/v1/", "/v1/./")),
+        Arbitraries.just(p -> p.replaceFirst("/v1/", "/v1/zz/../")),
+        Arbitraries.just(p -> p + "/.."),
+        Arbitraries.just(p -> p + "/%2e%2e"),
+        Arbitraries.just(p -> p + "/%2E%2E/%2E%2E/admin"),
+        Arbitraries.just(p -> p.replaceFirst("/api/v1/", "/API/V1/")),
+        Arbitraries.just(p -> p + ";jsessionid=1"),
+        Arbitraries.just(p -> p.replaceFirst("/v1/", "/v1%2F")),
+        Arbitraries.just(p -> "/api/v1/public/../.." + p),
+        Arbitraries.just(p -> "//" + p),
+        Arbitraries.just(p -> p.replace('/', '\\')),
+        Arbitraries.just(p -> p + "#fragment"),
+        Arbitraries.integers().between(200, 6000).map(n -> p -> p + "/" + "x".repeat(n)),
+        segment().map(s -> p -> p + "/" + s),
+        segment().map(s -> p -> s + p));
+  }
+
+  private static Arbitrary<String> query(Query query) {
+    return switch (query) {
+      case NONE -> Arbitraries.just(null);
+      case KEEP_CURRENT -> Arbitraries.frequencyOf(
+          Tuple.of(2, Arbitraries.just(null)),
+          Tuple.of(5, Arbitraries.of("true", "false", "TRUE", "True", "1", "0", "", "yes", "%74rue", "true%00",
+              "true&keep_current=false", "false&keep_current=true", "true;", "t%C3%BCrue", "%zz", "tr ue", "true#")
+              .map(v -> "keep_current=" + v)),
+          Tuple.of(1, Arbitraries.of("keep_current", "keep_current[]=true", "KEEP_CURRENT=true", "keep%5Fcurrent=true")),
+          Tuple.of(1, Arbitraries.integers().between(100, 5000).map(n -> "keep_current=" + "t".repeat(n))));
+      case IDENTITY -> {
+        Arbitrary<String> kind = Arbitraries.of("email", "telegram", "EMAIL", "fax", "", "%00", "ema%69l", "email%00",
+            "telegram%20", "%E2%80%8Bemail");
+        Arbitrary<String> subject = Arbitraries.frequencyOf(
+            Tuple.of(3, Arbitraries.of("${email.alice}", "${email.alice:upper}", "${email.dormant}", "Alice%40Example.com",
+                "nobody@example.com", "not-an-email", "a@b", "%00", "+", "%2B", "a%0D%0Ab@example.com", "123456789", "0",
+                "-5", "00123", "99999999999999999999", "9223372036854775807", "%D9%A1%D9%A2%D9%A3", "%zz", "")),
+            Tuple.of(1, Arbitraries.integers().between(250, 5000).map(n -> "a".repeat(n) + "%40example.com")),
+            Tuple.of(1, segment()));
+        yield Arbitraries.frequencyOf(
+            Tuple.of(6, Combinators.combine(kind, subject).as((k, s) -> "kind=" + k + "&subject=" + s)),
+            Tuple.of(1, kind.map(k -> "kind=" + k)),
+            Tuple.of(1, subject.map(s -> "subject=" + s)),
+            Tuple.of(1, Combinators.combine(kind, subject).as((k, s) -> "kind=" + k + "&kind=fax&subject=" + s + "&subject=x")),
+            Tuple.of(1, Arbitraries.just(null)));
+      }
+    };
+  }
+
+  private static Arbitrary<String> junkQuery() {
+    return Arbitraries.frequencyOf(
+        Tuple.of(2, Arbitraries.of("a=b", "&&&", "=", "==", "%", "%zz", "%ff%fe", "a=%00", "[]=1", "a[b]=c", "x=1&x=2",
+            "?", "#", "%E2%80%AE", "keep_current=true", "kind=email&subject=${email.alice}", "token=${token.alice}")),
+        Tuple.of(1, segment().map(s -> s + "=" + s)),
+        Tuple.of(1, Arbitraries.integers().between(1000, 9000).map(n -> "q=" + "z".repeat(n))));
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Credentials and headers
+
+  private static final List<String> REAL_CREDENTIALS =
+      List.of("token.alice", "token.bound", "token.revoked", "key.internal", "key.admin");
+
+  /** What follows a scheme: the real credentials, near misses of them, lookalike tokens and plain junk. */
+  static Arbitrary<String> credential() {
+    Arbitrary<String> real = Arbitraries.of(REAL_CREDENTIALS).map(ref -> "${" + ref + "}");
+    Arbitrary<String> nearMiss = Combinators.combine(Arbitraries.of(REAL_CREDENTIALS),
+            Arbitraries.of("tail", "trunc", "extend", "upper", "lower", "pct"))
+        .as((ref, modifier) -> "${" + ref + ":" + modifier + "}");
+    Arbitrary<String> lookalike = Arbitraries.strings().withCharRange('A', 'Z').withCharRange('a', 'z')
+        .withCharRange('0', '9').withChars('-', '_').ofLength(43).map(s -> "lk_" + s);
+    Arbitrary<String> junk = Arbitraries.frequencyOf(
+        Tuple.of(2, Arbitraries.of("", " ", "lk_", "null", "Bearer", "${token.alice} ${token.alice}",
+            "${key.internal},${key.admin}", "${key.internal}\u0000", "\u0000${token.alice}")),
+        Tuple.of(2, Arbitraries.strings().ascii().ofMaxLength(60)),
+        Tuple.of(1, Arbitraries.strings().all().ofMaxLength(20)),
+        Tuple.of(1, Arbitraries.integers().between(5000, 12000).map(n -> "lk_" + "A".repeat(n))));
+    return Arbitraries.frequencyOf(Tuple.of(6, real), Tuple.of(3, nearMiss), Tuple.of(1, lookalike), Tuple.of(2, junk));
+  }
+
+  static Arbitrary<List<Header>> authorization() {
+    Arbitrary<String> scheme = Arbitraries.frequencyOf(
+        Tuple.of(12, Arbitraries.just("Bearer ")),
+        Tuple.of(1, Arbitraries.of("bearer ", "BEARER ", "Bearer", "Bearer  ", "Bearer\t", " Bearer ", "Basic ",
+            "Token ", "Digest ", "", "Bearer Bearer ", "Bearer ${key.internal} ")));
+    Arbitrary<String> value = Combinators.combine(scheme, credential()).as(String::concat);
+    return Arbitraries.frequencyOf(
+        Tuple.of(2, Arbitraries.just(List.of())),
+        Tuple.of(10, value.map(v -> List.of(new Header("Authorization", v)))),
+        Tuple.of(1, Combinators.combine(value, value)
+            .as((a, b) -> List.of(new Header("Authorization", a), new Header("Authorization", b)))),
+        Tuple.of(1, value.map(v -> List.of(new Header("authorization", v)))));
+  }
+
+  /** X-User-ID: a gateway asserting a user (honoured only with an internal key). */
+  private static Arbitrary<List<Header>> userIdHeaders() {
+    Arbitrary<String> value = Arbitraries.frequencyOf(
+        Tuple.of(5, ids()),
+        Tuple.of(1, Arbitraries.of("", " ", "${account.alice} ", "${account.alice},${account.bound}", "*", "0")),
+        Tuple.of(1, Arbitraries.integers().between(5000, 12000).map(n -> "1".repeat(n))));
+    return Arbitraries.frequencyOf(
+        Tuple.of(6, value.map(v -> List.of(new Header("X-User-ID", v)))),
+        Tuple.of(1, Combinators.combine(value, value)
+            .as((a, b) -> List.of(new Header("X-User-ID", a), new Header("x-user-id", b)))));
+  }
+
+  /** Signature-Input, Signature and Content-Digest in RFC 8941 shapes, mostly almost right. */
+  private static Arbitrary<List<Header>> signatureHeaders() {
+    Arbitrary<String> label = Arbitraries.frequencyOf(
+        Tuple.of(6, Arbitraries.just("sig1")),
+        Tuple.of(1, Arbitraries.of("sig", "x", "*a", "A", "1a", "", "sig1 ", "sig-1.a*", "é")));
+    Arbitrary<String> component = Arbitraries.of("\"@method\"", "\"@target-uri\"", "\"authorization\"",
+        "\"content-digest\"", "\"@path\"", "\"@query\"", "\"@authority\"", "\"@scheme\"", "\"@request-target\"",
+        "\"x-user-id\"", "\"@status\"", "\"@unknown\"", "\"Authorization\"", "\"\"", "\"@method", "\"a\\b\"", "@method",
+        "\"\u00e9\"", "\"@method\";req", "\"@method\";key=\"x\"");
+    Arbitrary<String> param = Arbitraries.of(";created=${now}", ";created=${now}", ";created=${now:stale}",
+        ";created=0", ";created=-1", ";created=9999999999999999", ";created=99999999999999999", ";created=abc",
+        ";created=\"${now}\"", ";created", ";nonce=\"n-${now}\"", ";nonce=\"\"", ";nonce=n", ";nonce=\"" + "n".repeat(300) + "\"",
+        ";alg=\"ed25519\"", ";alg=\"rsa-pss-sha512\"", ";alg=ed25519", ";expires=1", ";expires=${now}",
+        ";keyid=\"k\"", ";keyid=:AAAA:", ";tag=\"t\"", ";created=1;created=2", ";;", ";=");
+    Arbitrary<String> input = Combinators.combine(label, component.list().ofMaxSize(6), param.list().ofMaxSize(6),
+            Arbitraries.of("", "", "", ", sig2=()", ",", " , other=(\"@method\")"))
+        .as((l, items, params, more) -> l + "=(" + String.join(" ", items) + ")" + String.join("", params) + more);
+    Arbitrary<String> bytes = Arbitraries.bytes().array(byte[].class).ofMaxSize(80)
+        .map(b -> Base64.getEncoder().encodeToString(b));
+    Arbitrary<String> signature = Arbitraries.frequencyOf(
+        Tuple.of(4, Combinators.combine(label, bytes).as((l, b) -> l + "=:" + b + ":")),
+        Tuple.of(1, Combinators.combine(label, Arbitraries.strings().ascii().ofMaxLength(30)).as((l, s) -> l + "=:" + s + ":")),
+        Tuple.of(1, Arbitraries.of("sig1=", "sig1=::", "sig1=:", "sig1", "=:AAAA:", "sig1=:AAAA:, sig1=:BBBB:",
+            "sig1=:" + "A".repeat(6000) + ":")));
+    Arbitrary<String> digest = Arbitraries.frequencyOf(
+        Tuple.of(3, bytes.map(b -> "sha-256=:" + b + ":")),
+        Tuple.of(1, Arbitraries.of("sha-512=:AAAA:", "sha-256=", "sha-256=:%%%:", "SHA-256=:AAAA:", "sha-256=:AAAA:;x=1",
+            "sha-256=:AAAA:, sha-256=:BBBB:", "")));
+    Arbitrary<String> junk = Arbitraries.strings().all().ofMaxLength(40);
+    return Arbitraries.frequencyOf(
+        Tuple.of(5, Combinators.combine(input, signature, digest).as((i, s, d) -> List.of(
+            new Header("Signature-Input", i), new Header("Signature", s), new Header("Content-Digest", d)))),
+        Tuple.of(2, Combinators.combine(input, signature).as((i, s) -> List.of(
+            new Header("Signature-Input", i), new Header("Signature", s)))),
+        Tuple.of(1, input.map(i -> List.of(new Header("Signature-Input", i)))),
+        Tuple.of(1, Combinators.combine(input, input, signature).as((a, b, s) -> List.of(
+            new Header("Signature-Input", a), new Header("Signature-Input", b), new Header("Signature", s)))),
+        Tuple.of(1, Combinators.combine(junk, junk, junk).as((a, b, c) -> List.of(
+            new Header("Signature-Input", a), new Header("Signature", b), new Header("Content-Digest", c)))));
+  }
+
+  private static Arbitrary<List<Header>> contentType(BodyKind body) {
+    Arbitrary<String> value = Arbitraries.frequencyOf(
+        Tuple.of(8, Arbitraries.just("application/json")),
+        Tuple.of(1, Arbitraries.of("application/json; charset=utf-8", "APPLICATION/JSON", "application/json;charset=latin1",
+            "application/json; charset=\"utf-16\"", "Application/Json ; q=1", "application/json;;;", "application/json, text/plain")),
+        Tuple.of(3, Arbitraries.of("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=xyz",
+            "multipart/form-data", "multipart/mixed; boundary=\"\"", "application/problem+json", "application/jsonx",
+            "application/*", "*/*", "", "json", "application/json\u0000", "application/\u00e9son", "text/json")),
+        Tuple.of(1, Arbitraries.strings().ascii().ofMaxLength(30)));
+    return Arbitraries.frequencyOf(
+        Tuple.of(body == BodyKind.NONE ? 4 : 1, Arbitraries.just(List.of())),
+        Tuple.of(6, value.map(v -> List.of(new Header("Content-Type", v)))),
+        Tuple.of(1, Combinators.combine(value, value)
+            .as((a, b) -> List.of(new Header("Content-Type", a), new Header("Content-Type", b)))));
+  }
+
+  private static Arbitrary<List<Header>> otherHeaders() {
+    Arbitrary<String> name = Arbitraries.frequencyOf(
+        Tuple.of(4, Arbitraries.of("X-Forwarded-For", "Forwarded", "X-Real-IP", "traceparent", "tracestate", "baggage",
+            "Accept", "Accept-Encoding", "Accept-Language", "Accept-Charset", "Origin", "Referer", "Cookie", "X-Request-ID",
+            "Content-Encoding", "Content-Language", "Range", "If-None-Match", "If-Modified-Since", "User-Agent",
+            "X-HTTP-Method-Override", "Cache-Control", "Max-Forwards", "Via", "TE", "Trailer", "Prefer")),
+        Tuple.of(1, Arbitraries.strings().withCharRange('a', 'z').withChars('-', '_', '.', '!', '~').ofMinLength(1).ofMaxLength(30)));
+    Arbitrary<String> value = Arbitraries.frequencyOf(
+        Tuple.of(4, Arbitraries.strings().ascii().ofMaxLength(60)),
+        Tuple.of(2, Arbitraries.of("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "ff-" + "f".repeat(32) + "-"
+            + "f".repeat(16) + "-ff", "00-zz-zz-00", "gzip", "br, gzip;q=0", "deflate", "bytes=0-1,2-3", "bytes=-1",
+            "1.2.3.4, 5.6.7.8", "for=\"[::1]\";proto=https", "*", "${token.alice}", "Bearer ${key.admin}",
+            "application/problem+json", "text/html;q=0.9, */*;q=0.1", "DELETE", "0", "-1")),
+        Tuple.of(1, Arbitraries.strings().withCharRange('\u0080', '\u00ff').ofMaxLength(20)),
+        Tuple.of(1, Arbitraries.strings().all().ofMaxLength(20)),
+        Tuple.of(1, Arbitraries.integers().between(4000, 12000).map(n -> "v".repeat(n))));
+    return Combinators.combine(name, value).as(Header::new).list().ofMinSize(1).ofMaxSize(3);
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Bodies
+
+  /** A body; {@code binary}: one char per byte, so it can hold bytes that are not UTF-8. */
+  record Body(String text, boolean binary) {
+    static final Body NONE = new Body(null, false);
+
+    static Body of(String text) {
+      return new Body(text, false);
+    }
+  }
+
+  private static Arbitrary<Body> body(BodyKind kind) {
+    return switch (kind) {
+      case NONE -> Arbitraries.frequencyOf(Tuple.of(5, Arbitraries.just(Body.NONE)), Tuple.of(3, anyBody()));
+      case CREATE -> Arbitraries.frequencyOf(Tuple.of(6, createBody().map(Body::of)), Tuple.of(3, anyBody()),
+          Tuple.of(1, Arbitraries.just(Body.NONE)));
+      case INTROSPECT -> Arbitraries.frequencyOf(Tuple.of(6, introspectBody().map(Body::of)), Tuple.of(3, anyBody()),
+          Tuple.of(1, Arbitraries.just(Body.NONE)));
+    };
+  }
+
+  static Arbitrary<Body> anyBody() {
+    return Arbitraries.frequencyOf(
+        Tuple.of(1, Arbitraries.just(Body.of(""))),
+        Tuple.of(5, json().map(Body::of)),
+        Tuple.of(1, deepNesting().map(Body::of)),
+        Tuple.of(1, hugeNumbers().map(Body::of)),
+        Tuple.of(2, Combinators.combine(Arbitraries.oneOf(json(), createBody(), introspectBody()), Arbitraries.integers().between(0, 100))
+            .as((text, cut) -> Body.of(text.substring(0, text.length() * cut / 100)))),
+        Tuple.of(2, Arbitraries.of("{\"token\":\"a\",}", "{'token':'a'}", "{\"token\":NaN}", "{\"token\":Infinity}",
+            "{\"token\":\"a\"} trailing", "{\"token\":\"a\"}{\"token\":\"b\"}", "// comment\n{}", "/* c */ {}",
+            "\ufeff{\"token\":\"${token.alice}\"}", "{\"token\":\"\\ud800\"}", "{\"token\":\"\\u0000\"}",
+            "{\"token\":\"\\x41\"}", "{\"token\" \"a\"}", "{token:\"a\"}", "[", "]", "}", "{", "\"", "nul", "tru",
+            "null", "true", "0", "-", "1e", "{\"a\":01}", "{\"a\":.5}", "{\"a\":+1}", "{\"a\":0x10}", "\u0000",
+            "{\"identity\":{\"kind\":\"email\",\"subject\":\"dup@example.com\"},\"identity\":\"x\"}")
+            .map(Body::of)),
+        Tuple.of(1, Arbitraries.of("kind=email&subject=a%40example.com", "--xyz\r\nContent-Disposition: form-data; "
+            + "name=\"a\"\r\n\r\nb\r\n--xyz--\r\n", "--xyz\r\n\r\n", "<identity kind=\"email\"/>", "token=${token.alice}")
+            .map(Body::of)),
+        Tuple.of(1, Arbitraries.strings().all().ofMaxLength(60).map(Body::of)),
+        Tuple.of(1, Arbitraries.strings().withCharRange('\u0000', '\u00ff').ofMaxLength(60).map(s -> new Body(s, true))),
+        Tuple.of(1, Arbitraries.integers().between(4097, 20000)
+            .map(n -> Body.of("{\"token\":\"" + "a".repeat(n) + "\"}"))));
+  }
+
+  /** Random JSON text: any values, nested a little, with keys the API knows and strings no API expects. */
+  static Arbitrary<String> json() {
+    return Arbitraries.recursive(HostileRequests::jsonLeaf, inner -> Arbitraries.frequencyOf(
+        Tuple.of(1, inner.list().ofMaxSize(4).map(items -> "[" + String.join(",", items) + "]")),
+        Tuple.of(2, Combinators.combine(jsonKey(), inner).as((k, v) -> k + ":" + v).list().ofMaxSize(5)
+            .map(members -> "{" + String.join(",", members) + "}"))), 0, 4);
+  }
+
+  private static Arbitrary<String> jsonKey() {
+    return Arbitraries.frequencyOf(
+        Tuple.of(3, Arbitraries.of("identity", "kind", "subject", "token", "device", "client_public_key", "keep_current",
+            "account_id", "session_id", "").map(HostileRequests::quote)),
+        Tuple.of(1, Arbitraries.strings().all().ofMaxLength(8).map(HostileRequests::quote)));
+  }
+
+  private static Arbitrary<String> jsonLeaf() {
+    return Arbitraries.frequencyOf(
+        Tuple.of(1, Arbitraries.of("null", "true", "false", "0", "-0", "1", "-1", "0.0", "1e308", "-1e308", "1e-400",
+            "4.9e-324", "9223372036854775807", "9223372036854775808", "-9223372036854775809", "1E+2", "123456789012345678901234567890")),
+        Tuple.of(1, Arbitraries.longs().map(String::valueOf)),
+        Tuple.of(1, Arbitraries.doubles().map(String::valueOf).filter(s -> !s.contains("N") && !s.contains("I"))),
+        Tuple.of(2, Arbitraries.strings().all().ofMaxLength(30).map(HostileRequests::quote)),
+        Tuple.of(2, Arbitraries.of("${token.alice}", "${token.revoked}", "${token.bound:tail}", "${key.internal}",
+            "${account.alice}", "${session.alice}", "email", "telegram", "${email.alice}", "12345", "").map(HostileRequests::quote)));
+  }
+
+  /** A create-session body: the right shape with at least one part wrong, and now and then all of it right. */
+  static Arbitrary<String> createBody() {
+    Arbitrary<String> kind = Arbitraries.of("\"email\"", "\"email\"", "\"telegram\"", "\"Email\"", "\"EMAIL\"",
+        "\"phone\"", "\"\"", "null", "42", "[]", "{}", "\"email\\u0000\"", "\"telegram \"");
+    Arbitrary<String> subject = Arbitraries.frequencyOf(
+        Tuple.of(3, Arbitraries.of("${email.alice}", "${email.dormant}", "Fuzz@Example.COM ", "not-an-email", "a@b",
+            "@example.com", "a@@example.com", "a b@example.com", "a\u0000@example.com", "a\u202e@example.com",
+            "\u0661\u0662\u0663", "123456789", "0", "-5", "+5", "00123", "99999999999999999999", "12345678901234567890",
+            "9223372036854775807", "1e3", " 42 ", "\ud800@example.com", "").map(HostileRequests::quote)),
+        Tuple.of(1, Arbitraries.of("42", "null", "[]", "{}", "true")),
+        Tuple.of(1, Arbitraries.integers().between(60, 400).map(n -> quote("a".repeat(n) + "@example.com"))),
+        Tuple.of(1, Arbitraries.strings().all().ofMaxLength(30).map(s -> quote(s + "@example.com"))));
+    Arbitrary<String> identity = Arbitraries.frequencyOf(
+        Tuple.of(8, Combinators.combine(kind, subject).as((k, s) -> "{\"kind\":" + k + ",\"subject\":" + s + "}")),
+        Tuple.of(1, subject.map(s -> "{\"subject\":" + s + "}")),
+        Tuple.of(1, kind.map(k -> "{\"kind\":" + k + "}")),
+        Tuple.of(1, Arbitraries.of("null", "\"email\"", "42", "[]", "{}", "[{\"kind\":\"email\",\"subject\":\"a@example.com\"}]")));
+    Arbitrary<String> key = Arbitraries.frequencyOf(
+        Tuple.of(2, Arbitraries.bytes().array(byte[].class).ofSize(32).map(b -> quote(Base64.getEncoder().encodeToString(b)))),
+        Tuple.of(2, Arbitraries.bytes().array(byte[].class).ofMaxSize(60).map(b -> quote(Base64.getEncoder().encodeToString(b)))),
+        Tuple.of(1, Arbitraries.bytes().array(byte[].class).ofSize(32).map(b -> quote(Base64.getUrlEncoder().encodeToString(b)))),
+        Tuple.of(1, Arbitraries.of("null", "42", "\"\"", "\"%%%\"", "\"AAAA\"", "[]", "\"" + "A".repeat(65) + "\"",
+            "\"" + "A".repeat(43) + "=\\n\"")));
+    Arbitrary<String> device = Arbitraries.frequencyOf(
+        Tuple.of(2, Arbitraries.of("\"laptop\"", "null", "\"\"", "42", "[\"x\"]", "{}", "\"\\u0000\"", "\"a\\u0000b\"",
+            "\"\\ud800\"", "\"\\udfff\\ud800\"", "\"\u202e\"")),
+        Tuple.of(1, Arbitraries.integers().between(195, 205).map(n -> quote("d".repeat(n)))),
+        Tuple.of(1, Arbitraries.integers().between(95, 105).map(n -> quote("\ud83d\udcf1".repeat(n)))),
+        Tuple.of(1, Arbitraries.strings().all().ofMaxLength(40).map(HostileRequests::quote)));
+    Arbitrary<String> extra = Arbitraries.of("\"extra\":1", "\"token\":\"${token.alice}\"", "\"account_id\":\"${account.alice}\"",
+        "\"identity\":null", "\"identity\":{\"kind\":\"email\",\"subject\":\"${email.alice}\"}", "\"device\":\"second\"");
+    return Builders.withBuilder(() -> new ArrayList<String>())
+        .use(identity).withProbability(0.9).in((m, v) -> add(m, "\"identity\":" + v))
+        .use(key).withProbability(0.4).in((m, v) -> add(m, "\"client_public_key\":" + v))
+        .use(device).withProbability(0.5).in((m, v) -> add(m, "\"device\":" + v))
+        .use(extra).withProbability(0.2).in((m, v) -> add(m, v))
+        .build(members -> "{" + String.join(",", members) + "}");
+  }
+
+  static Arbitrary<String> introspectBody() {
+    Arbitrary<String> token = Arbitraries.frequencyOf(
+        Tuple.of(3, Arbitraries.of(REAL_CREDENTIALS).map(ref -> quote("${" + ref + "}"))),
+        Tuple.of(2, credential().map(HostileRequests::quote)),
+        Tuple.of(1, Arbitraries.of("42", "null", "true", "[]", "{}", "[\"${token.alice}\"]", "{\"token\":\"${token.alice}\"}",
+            "\"lk_\\u0000\"", "\"${token.alice}\\u0000\"")));
+    return Arbitraries.frequencyOf(
+        Tuple.of(6, token.map(t -> "{\"token\":" + t + "}")),
+        Tuple.of(1, token.map(t -> "{\"token\":" + t + ",\"token\":\"x\"}")),
+        Tuple.of(1, token.map(t -> "{\"token\":\"x\",\"token\":" + t + "}")),
+        Tuple.of(1, token.map(t -> "{\"token\":" + t + ",\"token_type_hint\":\"access_token\",\"extra\":[1,2]}")),
+        Tuple.of(1, token.map(t -> "{\"Token\":" + t + "}")));
+  }
+
+  private static Arbitrary<String> deepNesting() {
+    return Combinators.combine(Arbitraries.integers().between(100, 20000), Arbitraries.of("[", "{\"a\":", "{\"token\":["),
+            Arbitraries.of(true, false))
+        .as((depth, open, closed) -> {
+          String close = switch (open) {
+            case "[" -> "]";
+            case "{\"a\":" -> "}";
+            default -> "]}";
+          };
+          return open.repeat(depth) + "1" + (closed ? close.repeat(depth) : "");
+        });
+  }
+
+  private static Arbitrary<String> hugeNumbers() {
+    Arbitrary<String> digits = Arbitraries.integers().between(300, 4000).map(n -> "9".repeat(n));
+    return Combinators.combine(digits, Arbitraries.of("{\"token\":%s}", "{\"identity\":{\"kind\":\"telegram\",\"subject\":%s}}",
+            "{\"device\":%s}", "[%s]", "%s", "{\"a\":-%s}", "{\"a\":0.%s}", "{\"a\":1e%s}", "{\"a\":%s.%s}"))
+        .as((d, template) -> template.replace("%s", d));
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Raw bytes on the wire
+
+  /** Byte sequences at the HTTP/1.1 parser itself: request lines, header blocks and framing no client sends. */
+  static Arbitrary<Wire> wire() {
+    return Arbitraries.frequencyOf(
+        Tuple.of(3, requestLine()),
+        Tuple.of(3, headerBlock()),
+        Tuple.of(3, framing()),
+        Tuple.of(1, truncated()));
+  }
+
+  private static Arbitrary<String> target() {
+    return Arbitraries.of(ROUTES).map(r -> r.path().replace("{id}", "${session.dormant}"));
+  }
+
+  private static final String END = "Host: 127.0.0.1\r\nConnection: close\r\n\r\n";
+
+  private static Arbitrary<Wire> requestLine() {
+    Arbitrary<String> method = Arbitraries.frequencyOf(
+        Tuple.of(4, Arbitraries.of("GET", "POST", "DELETE")),
+        Tuple.of(1, Arbitraries.of("", "G ET", "GET\u0000", "GÉT", "\u00ff", "CONNECT", "PRI", "-", "GET GET")),
+        Tuple.of(1, Arbitraries.strings().withCharRange('\u0000', '\u00ff').ofMaxLength(8)));
+    Arbitrary<String> target = Arbitraries.frequencyOf(
+        Tuple.of(3, target()),
+        Tuple.of(3, Combinators.combine(target(), Arbitraries.of("%", "%zz", "%%", "%0", "%00", "%C0%AF", "%ff", " x",
+            "\u0000", "\u0001", "\t", "\u007f", "\u00e9", "\u00c3\u00a9", "\u00e2\u0080\u00ae", "?%zz", "?a=%", "?keep_current=%zz",
+            "?kind=email&subject=%E0%80", "#", "\\", "/..", "/../../etc/passwd", "?\u0000"))
+            .as(String::concat)),
+        Tuple.of(1, Arbitraries.of("*", "", "http://evil.example/api/v1/user/me", "http://127.0.0.1/api/v1/public/ping",
+            "api/v1/public/ping", "//", "/\u0000", "%2Fapi%2Fv1%2Fpublic%2Fping", "HTTP/1.1")),
+        Tuple.of(1, Combinators.combine(target(), Arbitraries.integers().between(3000, 12000))
+            .as((t, n) -> t + "/" + "x".repeat(n))));
+    Arbitrary<String> version = Arbitraries.frequencyOf(
+        Tuple.of(6, Arbitraries.just(" HTTP/1.1")),
+        Tuple.of(1, Arbitraries.of(" HTTP/1.0", " HTTP/1.2", " HTTP/2.0", " HTTP/0.9", " HTTP/1", " http/1.1", " HTTP/1.1x",
+            "", " ", "  HTTP/1.1", " HTTP/1.1 extra", "\tHTTP/1.1", " HTTP/11.1", " HTTP/1.1\u0000")));
+    Arbitrary<String> lead = Arbitraries.of("", "", "", "\r\n", "\r\n\r\n", " ", "\u0000");
+    Arbitrary<String> eol = Arbitraries.of("\r\n", "\r\n", "\n", "\r", "\n\r");
+    Arbitrary<String> headers = authorizationLine().map(a -> a + "Content-Length: 0\r\n" + END);
+    return Combinators.combine(lead, method, target, version, eol, headers)
+        .as((l, m, t, v, e, h) -> new Wire("request line", l + m + " " + t + v + e + h, m.equals("HEAD"), false));
+  }
+
+  private static Arbitrary<String> authorizationLine() {
+    return Arbitraries.frequencyOf(
+        Tuple.of(1, Arbitraries.just("")),
+        Tuple.of(3, credential().map(c -> "Authorization: Bearer " + latin1(c) + "\r\n")));
+  }
+
+  private static Arbitrary<Wire> headerBlock() {
+    Arbitrary<String> bad = Arbitraries.frequencyOf(
+        Tuple.of(4, Arbitraries.of("NoColon\r\n", "Authorization : Bearer ${token.alice}\r\n", " folded: x\r\n",
+            "X-A: a\r\n continued\r\n", "X-A: a\r\n\tcontinued\r\n", "Na me: v\r\n", "X-A:\u0000v\r\n", "X-A: v\rX-B: w\r\n",
+            "X-A: v\u0000\r\n", "\u00e9: v\r\n", ": empty name\r\n", "X-A\u0000: v\r\n", "X-A: \u00ff\u00fe\r\n",
+            "X-User-ID: ${account.alice}\u0000\r\n", "Authorization: Bearer ${token.alice}\u0000\r\n",
+            "Authorization: Bearer ${token.alice}\r\nAuthorization: Bearer x\r\n", "Host: evil.example\r\n", "Host:\r\n",
+            "Host: 127.0.0.1:99999\r\n", "Host: [::1\r\n", "Host: a b\r\n", "Connection: keep-alive, close, upgrade\r\n",
+            "Upgrade: h2c\r\nHTTP2-Settings: !!!\r\nConnection: Upgrade, HTTP2-Settings\r\n",
+            "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: x\r\n", "Expect: 100-continue\r\n",
+            "Expect: 200-ok\r\n", "Content-Type: application/json\r\n", "Content-Type: \u0000\r\n", "\r\n")),
+        Tuple.of(1, Arbitraries.integers().between(4000, 20000).map(n -> "X-Big: " + "b".repeat(n) + "\r\n")),
+        Tuple.of(1, Arbitraries.integers().between(50, 400).map(n -> "X-Many: m\r\n".repeat(n))),
+        Tuple.of(1, Arbitraries.strings().withCharRange('\u0000', '\u00ff').ofMaxLength(40).map(s -> s + "\r\n")));
+    Arbitrary<String> method = Arbitraries.of("GET", "POST", "DELETE", "HEAD");
+    return Combinators.combine(method, target(), authorizationLine(), bad.list().ofMinSize(1).ofMaxSize(3),
+            Arbitraries.of(true, false))
+        .as((m, t, a, lines, host) -> new Wire("header block",
+            m + " " + t + " HTTP/1.1\r\n" + (host ? "Host: 127.0.0.1\r\n" : "") + a + String.join("", lines)
+                + "Content-Length: 0\r\nConnection: close\r\n\r\n", m.equals("HEAD"), false));
+  }
+
+  /**
+   * Conflicting or broken message framing. Requests that are complete however the server reads them are
+   * sent as they are and must be answered; those the server may rightly read as still incomplete (a longer
+   * Content-Length than the body, an unterminated chunk) are half-closed after sending, so the server sees
+   * they will never complete, and they go to introspection, which never writes.
+   */
+  private static Arbitrary<Wire> framing() {
+    Arbitrary<String> body = Arbitraries.oneOf(createBody(), introspectBody(), Arbitraries.just("")).map(HostileRequests::latin1);
+    Arbitrary<String> complete = Arbitraries.of(
+        "Content-Length: -1\r\n\r\n%b", "Content-Length: abc\r\n\r\n%b", "Content-Length: %n, %n\r\n\r\n%b",
+        "Content-Length: %n\r\nContent-Length: 1\r\n\r\n%b", "Content-Length: +%n\r\n\r\n%b",
+        "Content-Length:  %n \r\n\r\n%b", "Content-Length: 0x10\r\n\r\n%b", "Content-Length: 0\r\n\r\n%b",
+        "Transfer-Encoding: chunked\r\n\r\nzz\r\n%b\r\n0\r\n\r\n", "Transfer-Encoding: chunked\r\n\r\n-1\r\n%b\r\n0\r\n\r\n",
+        "Transfer-Encoding: chunked\r\n\r\n%h\r\n%b\r\n0\r\n\r\n",
+        "Transfer-Encoding: chunked\r\n\r\n%h\r\n%b\r\n0\r\nX-Trailer: ${token.alice}\r\n\r\n",
+        "Transfer-Encoding: chunked\r\nContent-Length: %n\r\n\r\n%h\r\n%b\r\n0\r\n\r\n",
+        "Transfer-Encoding: chunked, gzip\r\n\r\n%h\r\n%b\r\n0\r\n\r\n",
+        "Transfer-Encoding: identity\r\nContent-Length: %n\r\n\r\n%b",
+        "Content-Encoding: gzip\r\nContent-Length: %n\r\n\r\n%b",
+        "Content-Length: %n\r\n\r\n%bGARBAGE / HTTP/1.1\r\n\r\n", "Content-Length: %n\r\n\r\n%b\r\n\r\n\u0000\u0000");
+    Arbitrary<String> incomplete = Arbitraries.of(
+        "Content-Length: 99999999999999999999\r\n\r\n%b", "Content-Length: %n0\r\n\r\n%b",
+        "Transfer-Encoding: chunked\r\n\r\nfffffffffffffffff\r\n%b", "Transfer-Encoding: chunked\r\n\r\n%h;ext=\"x\r\n%b",
+        "Transfer-Encoding: chunked\r\n\r\n%h\r\n%b", "Transfer-Encoding: gzip\r\n\r\n%b",
+        "Transfer-Encoding: chunked, gzip\r\n\r\n%b", "Transfer-Encoding: \u0000chunked\r\n\r\n%b",
+        "Transfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n\r\n%h\r\n%b\r\n0\r\n\r\n");
+    Arbitrary<String> method = Arbitraries.of("POST", "POST", "DELETE", "GET");
+    Arbitrary<String> contentType = Arbitraries.of("Content-Type: application/json\r\n", "");
+    Arbitrary<Wire> sent = Combinators.combine(method, target(), authorizationLine(), contentType, complete, body)
+        .as((m, t, a, c, f, b) -> new Wire("framing", m + " " + t + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+            + a + c + frame(f, b), false, false));
+    Arbitrary<Wire> halfClosed = Combinators.combine(authorizationLine(), incomplete, body)
+        .as((a, f, b) -> new Wire("incomplete framing", "POST /api/v1/internal/sessions/introspect HTTP/1.1\r\n"
+            + "Host: 127.0.0.1\r\nContent-Type: application/json\r\n" + a + frame(f, b), false, true));
+    return Arbitraries.frequencyOf(Tuple.of(3, sent), Tuple.of(1, halfClosed));
+  }
+
+  private static String frame(String template, String body) {
+    return template.replace("%n", Integer.toString(body.length())).replace("%h", Integer.toHexString(body.length()))
+        .replace("%b", body);
+  }
+
+  /** A request cut anywhere, then half-closed: the server must give up on it, not wait for the rest forever. */
+  private static Arbitrary<Wire> truncated() {
+    Arbitrary<String> whole = Combinators.combine(authorizationLine(), introspectBody().map(HostileRequests::latin1))
+        .as((a, b) -> "POST /api/v1/internal/sessions/introspect HTTP/1.1\r\nHost: 127.0.0.1\r\n" + a
+            + "Content-Type: application/json\r\nContent-Length: " + b.length() + "\r\n\r\n" + b);
+    return Combinators.combine(whole, Arbitraries.integers().between(0, 99))
+        .as((text, cut) -> new Wire("truncated", text.substring(0, text.length() * cut / 100), false, true));
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+
+  /** A JSON string literal; control characters and lone surrogates as \\u escapes, so the JSON itself stays valid. */
+  static String quote(String s) {
+    StringBuilder out = new StringBuilder("\"");
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '"' || c == '\\') {
+        out.append('\\').append(c);
+      } else if (c < 0x20 || Character.isSurrogate(c) && !paired(s, i)) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.append('"').toString();
+  }
+
+  private static boolean paired(String s, int i) {
+    char c = s.charAt(i);
+    return Character.isHighSurrogate(c) ? i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
+        : i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
+  }
+
+  /** Text as it goes on the wire in UTF-8, one char per byte. */
+  static String latin1(String text) {
+    return new String(text.getBytes(java.nio.charset.StandardCharsets.UTF_8), java.nio.charset.StandardCharsets.ISO_8859_1);
+  }
+
+  private static ArrayList<String> add(ArrayList<String> members, String member) {
+    members.add(member);
+    return members;
+  }
+}
