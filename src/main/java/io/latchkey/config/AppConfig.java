@@ -17,6 +17,8 @@ public record AppConfig(
     int httpInstances,
     Duration httpShutdownGrace,
     int httpMaxBodyBytes,
+    int httpMaxHeaderBytes,
+    int httpMaxInitialLineBytes,
     Optional<String> databaseUrl,
     Path dataDir,
     int embeddedDbPort,
@@ -40,6 +42,7 @@ public record AppConfig(
   /** The setting names, in the order the README documents them. */
   public static final List<String> NAMES = List.of(
       "HTTP_HOST", "HTTP_PORT", "HTTP_INSTANCES", "HTTP_SHUTDOWN_GRACE_MS", "HTTP_MAX_BODY_BYTES",
+      "HTTP_MAX_HEADER_BYTES", "HTTP_MAX_INITIAL_LINE_BYTES",
       "INTERNAL_API_KEYS", "ADMIN_API_KEYS",
       "DATABASE_URL", "DATA_DIR", "EMBEDDED_DB_PORT", "DB_SCHEMA", "DB_POOL_SIZE",
       "DB_CONNECT_TIMEOUT_MS", "HEALTH_CHECK_TIMEOUT_MS", "EVENT_BUS_TIMEOUT_MS",
@@ -86,6 +89,8 @@ public record AppConfig(
         instances == 0 ? Runtime.getRuntime().availableProcessors() : instances,
         Duration.ofMillis(s.longValue("HTTP_SHUTDOWN_GRACE_MS", 0, 600_000)),
         s.intValue("HTTP_MAX_BODY_BYTES", 256, 10_485_760),
+        s.intValue("HTTP_MAX_HEADER_BYTES", 1024, 1_048_576),
+        s.intValue("HTTP_MAX_INITIAL_LINE_BYTES", 256, 1_048_576),
         s.optionalString("DATABASE_URL"),
         Path.of(s.string("DATA_DIR")),
         s.intValue("EMBEDDED_DB_PORT", 0, 65535),

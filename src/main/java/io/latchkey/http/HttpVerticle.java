@@ -66,7 +66,7 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     return vertx.fileSystem().readFile(OPENAPI_RESOURCE).compose(openApi -> {
-      server = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()));
+      server = createServer(serverOptions(config.httpHost()));
       // port 0 asks for a random port; -1 makes every instance share the one random port chosen
       int port = config.httpPort() == 0 ? -1 : config.httpPort();
       Future<HttpServer> api = server.requestHandler(router(openApi)).listen(port);
@@ -74,10 +74,29 @@ public final class HttpVerticle extends VerticleBase {
         return api.<Void>mapEmpty();
       }
       Router metrics = Router.router(vertx);
+      metrics.route().handler(new SecurityHeaders());
       metrics.get("/metrics").handler(PrometheusScrapingHandler.create(telemetry.prometheus()));
-      management = vertx.createHttpServer(new HttpServerOptions().setHost(config.metricsHost()));
+      management = createServer(serverOptions(config.metricsHost()));
       return Future.all(api, management.requestHandler(metrics).listen(config.metricsPort())).<Void>mapEmpty();
     });
+  }
+
+  /**
+   * HTTP/1.1 with the size limits on what a request may send before the router sees it. Cleartext HTTP/2
+   * (h2c) is off: Vert.x answers a malformed or oversized h2c upgrade request with a bare 400 and leaves the
+   * connection hanging, past the invalid-request handler.
+   */
+  private HttpServerOptions serverOptions(String host) {
+    return new HttpServerOptions()
+        .setHost(host)
+        .setHttp2ClearTextEnabled(false)
+        .setMaxInitialLineLength(config.httpMaxInitialLineBytes())
+        .setMaxHeaderSize(config.httpMaxHeaderBytes());
+  }
+
+  private HttpServer createServer(HttpServerOptions options) {
+    return vertx.createHttpServer(options)
+        .invalidRequestHandler(new InvalidRequests(config.httpMaxInitialLineBytes(), config.httpMaxHeaderBytes()));
   }
 
   /** Every route of the service; the OpenAPI test walks this same router. */
@@ -91,6 +110,7 @@ public final class HttpVerticle extends VerticleBase {
         new RequestVerifier(config.signatureMaxSkew(), replays, Clock.systemUTC()));
 
     Router router = Router.router(vertx);
+    router.route().handler(new SecurityHeaders());
     router.route().handler(new RequestTiming(telemetry.registry(), config.accessLog(), telemetry.tracing()));
     Routes root = new Routes(router, "");
     root.get("/healthz", ctx -> ctx.json(new JsonObject().put("status", "UP")));
