@@ -19,6 +19,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -40,27 +41,32 @@ public final class HttpVerticle extends VerticleBase {
   private final ReplayCache replays;
   private final Telemetry telemetry;
   private final SessionCache cache;
+  private final RateLimitGuard limits;
   private HttpServer server;
   private HttpServer management;
 
   /**
+   * A verticle with rate limits of its own, that asks the session verticle for every lookup.
+   *
    * @param replays the node's signature nonces, shared by all its HTTP verticles
    */
   public HttpVerticle(AppConfig config, ClusterView cluster, ReplayCache replays, Telemetry telemetry) {
-    this(config, cluster, replays, telemetry, null);
+    this(config, cluster, replays, telemetry, null, RateLimitGuard.create(config.rateLimits(), telemetry.registry()));
   }
 
   /**
    * @param cache the node's session cache, read directly on cache hits ({@code null}: every lookup asks
    *     the session verticle)
+   * @param limits the node's per-address rate limits, shared by all its HTTP verticles
    */
   public HttpVerticle(AppConfig config, ClusterView cluster, ReplayCache replays, Telemetry telemetry,
-      SessionCache cache) {
+      SessionCache cache, RateLimitGuard limits) {
     this.config = config;
     this.cluster = cluster;
     this.replays = replays;
     this.telemetry = telemetry;
     this.cache = cache;
+    this.limits = limits;
   }
 
   @Override
@@ -119,20 +125,27 @@ public final class HttpVerticle extends VerticleBase {
       root.get("/metrics", PrometheusScrapingHandler.create(telemetry.prometheus()));
     }
 
+    // the limits come before reading a body: a refused request costs no more than its headers
+    for (String tier : new String[] {"/api/v1/user/*", "/api/v1/internal/*", "/api/v1/admin/*"}) {
+      Route route = router.route(tier).handler(HttpVerticle::noStore);
+      if (limits.limitsAuthFailures()) {
+        route.handler(limits::refuseBlockedAddresses);
+      }
+    }
+    if (limits.limitsPublicRequests()) {
+      router.route("/api/v1/public/*").handler(limits::limitPublicRequests);
+    }
     // only methods that carry a body pay for reading one (a GET is answered without it)
     BodyHandler bodies = BodyHandler.create(false).setBodyLimit(config.httpMaxBodyBytes());
     for (HttpMethod method : new HttpMethod[] {HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE}) {
       router.route(method, "/api/v1/*").handler(bodies);
     }
-    router.route("/api/v1/user/*").handler(HttpVerticle::noStore);
-    router.route("/api/v1/internal/*").handler(HttpVerticle::noStore);
-    router.route("/api/v1/admin/*").handler(HttpVerticle::noStore);
     router.route("/api/v1/public/*").subRouter(PublicApi.router(vertx, openApi));
     router.route("/api/v1/user/*").subRouter(UserApi.router(vertx, sessions, userAuthentication, signatures));
     router.route("/api/v1/internal/*").subRouter(InternalApi.router(vertx, sessions, keys));
     router.route("/api/v1/admin/*").subRouter(AdminApi.router(vertx, sessions, keys));
 
-    FailureHandler failures = new FailureHandler();
+    FailureHandler failures = new FailureHandler(limits);
     router.route().failureHandler(failures);
     for (int status : new int[] {400, 401, 403, 404, 405, 413, 415, 500}) {
       router.errorHandler(status, failures);

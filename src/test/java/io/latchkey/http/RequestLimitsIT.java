@@ -32,7 +32,7 @@ class RequestLimitsIT {
   @BeforeAll
   static void start() throws Exception {
     node = Application.start(TestConfig.forDatabase(TestPostgres.freshDatabase(), Map.of(
-        "HTTP_MAX_HEADER_BYTES", 2048, "HTTP_MAX_INITIAL_LINE_BYTES", 1024)));
+        "HTTP_MAX_HEADER_BYTES", 2048, "HTTP_MAX_INITIAL_LINE_BYTES", 1024, "RATE_LIMIT_PUBLIC_PER_SECOND", 0)));
     api = new Api(node.httpPort());
     HttpProbe.awaitReady(node.httpPort(), Duration.ofSeconds(20));
   }

@@ -35,7 +35,8 @@ class SecurityHeadersIT {
   static void start() throws Exception {
     node = Application.start(TestConfig.forDatabase(TestPostgres.freshDatabase(), Map.of(
         "INTERNAL_API_KEYS", ApiIT.INTERNAL, "ADMIN_API_KEYS", ApiIT.ADMIN, "HTTP_MAX_BODY_BYTES", 1024,
-        "HTTP_MAX_HEADER_BYTES", 2048)));
+        "HTTP_MAX_HEADER_BYTES", 2048, "HTTP_TRUSTED_PROXY_HOPS", 1,
+        "RATE_LIMIT_PUBLIC_PER_SECOND", 1, "RATE_LIMIT_PUBLIC_BURST", 2)));
     api = new Api(node.httpPort());
     HttpProbe.awaitReady(node.httpPort(), Duration.ofSeconds(20));
   }
@@ -46,7 +47,7 @@ class SecurityHeadersIT {
   }
 
   @Test
-  @DisplayName("200, 201, 204, 400, 401, 403, 404, 405, 413, 415, 431 and 414 all carry the security headers")
+  @DisplayName("200, 201, 204, 400, 401, 403, 404, 405, 413, 415, 429, 431 and 414 all carry the security headers")
   void everyKindOfResponseCarriesTheSecurityHeaders() throws Exception {
     String sessions = "/api/v1/internal/sessions";
     String identity = new JsonObject().put("identity",
@@ -55,7 +56,7 @@ class SecurityHeadersIT {
     responses.put("liveness", api.get("/healthz", null));
     responses.put("readiness", api.get("/readyz", null));
     responses.put("metrics", api.get("/metrics", null));
-    responses.put("openapi", api.get("/api/v1/public/openapi.json", null));
+    responses.put("openapi", api.get("/api/v1/public/openapi.json", null, "X-Forwarded-For", "10.9.9.1"));
     responses.put("created", api.post(sessions, ApiIT.INTERNAL, identity));
     String token = Api.json(responses.get("created")).getString("token");
     responses.put("me", api.get("/api/v1/user/me", token));
@@ -64,9 +65,10 @@ class SecurityHeadersIT {
     responses.put("unauthorized", api.get("/api/v1/user/me", token));
     responses.put("forbidden", api.get(sessions + "/" + UUID.randomUUID(), ApiIT.ADMIN));
     responses.put("not found", api.get("/nothing", null));
-    responses.put("wrong method", api.send("PUT", "/api/v1/public/ping", null, "{}"));
+    responses.put("wrong method", api.send("PUT", "/api/v1/public/ping", null, "{}", "X-Forwarded-For", "10.9.9.2"));
     responses.put("body too large", api.post(sessions, ApiIT.INTERNAL, "{\"x\":\"" + "a".repeat(2000) + "\"}"));
     responses.put("not json", api.post(sessions, ApiIT.INTERNAL, "hello", "Content-Type", "text/plain"));
+    responses.put("rate limited", publicUntilRefused("10.9.9.3"));
     responses.put("headers too large", api.get("/healthz", null, "X-Padding", "a".repeat(3000)));
     responses.put("uri too long", api.get("/healthz?" + "a".repeat(5000), null));
 
@@ -77,7 +79,7 @@ class SecurityHeadersIT {
         Map.entry("created", 201), Map.entry("me", 200), Map.entry("logout", 204), Map.entry("bad uuid", 400),
         Map.entry("unauthorized", 401), Map.entry("forbidden", 403), Map.entry("not found", 404),
         Map.entry("wrong method", 405), Map.entry("body too large", 413), Map.entry("not json", 415),
-        Map.entry("headers too large", 431), Map.entry("uri too long", 414));
+        Map.entry("rate limited", 429), Map.entry("headers too large", 431), Map.entry("uri too long", 414));
     responses.forEach((name, response) -> EXPECTED.forEach((header, value) ->
         assertThat(response.headers().firstValue(header)).as(name + ": " + header).hasValue(value)));
   }
@@ -100,5 +102,15 @@ class SecurityHeadersIT {
     }
     assertThat(api.get("/api/v1/internal/sessions/" + UUID.randomUUID(), ApiIT.INTERNAL)
         .headers().firstValue("cache-control")).hasValue("no-store");
+  }
+
+  private static HttpResponse<String> publicUntilRefused(String address) throws Exception {
+    for (int i = 0; i < 10; i++) {
+      HttpResponse<String> response = api.get("/api/v1/public/ping", null, "X-Forwarded-For", address);
+      if (response.statusCode() != 200) {
+        return response;
+      }
+    }
+    throw new AssertionError("no 429 within ten requests over a burst of two at one a second");
   }
 }
