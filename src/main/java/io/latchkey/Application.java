@@ -5,6 +5,7 @@ import io.latchkey.db.DatabaseTarget;
 import io.latchkey.db.EmbeddedDatabase;
 import io.latchkey.db.Migrations;
 import io.latchkey.http.HttpVerticle;
+import io.latchkey.http.RateLimitGuard;
 import io.latchkey.session.SessionVerticle;
 import io.latchkey.auth.signature.ReplayCache;
 import io.latchkey.cluster.ClusterView;
@@ -100,8 +101,9 @@ public final class Application {
       String session = vertx.deployVerticle(new SessionVerticle(database, config, metrics, cache)).await();
       List<HttpVerticle> servers = new CopyOnWriteArrayList<>();
       ReplayCache replays = ReplayCache.create(config.signatureMaxSkew(), config.signatureReplayMaxEntries());
+      RateLimitGuard limits = RateLimitGuard.create(config.rateLimits(), telemetry.registry());
       String http = vertx.deployVerticle(() -> {
-        HttpVerticle server = new HttpVerticle(config, cluster, replays, telemetry, cache);
+        HttpVerticle server = new HttpVerticle(config, cluster, replays, telemetry, cache, limits);
         servers.add(server);
         return server;
       }, new DeploymentOptions().setInstances(config.httpInstances())).await();

@@ -1,6 +1,7 @@
 package io.latchkey.config;
 
 import io.latchkey.auth.ApiKeys;
+import io.latchkey.limit.RateLimit;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +18,9 @@ public record AppConfig(
     int httpInstances,
     Duration httpShutdownGrace,
     int httpMaxBodyBytes,
+    int httpMaxHeaderBytes,
+    int httpMaxInitialLineBytes,
+    RateLimitConfig rateLimits,
     Optional<String> databaseUrl,
     Path dataDir,
     int embeddedDbPort,
@@ -42,6 +46,9 @@ public record AppConfig(
   /** The setting names, in the order the README documents them. */
   public static final List<String> NAMES = List.of(
       "HTTP_HOST", "HTTP_PORT", "HTTP_INSTANCES", "HTTP_SHUTDOWN_GRACE_MS", "HTTP_MAX_BODY_BYTES",
+      "HTTP_MAX_HEADER_BYTES", "HTTP_MAX_INITIAL_LINE_BYTES", "HTTP_TRUSTED_PROXY_HOPS",
+      "RATE_LIMIT_AUTH_FAILURES_PER_MINUTE", "RATE_LIMIT_AUTH_FAILURES_BURST", "RATE_LIMIT_PUBLIC_PER_SECOND",
+      "RATE_LIMIT_PUBLIC_BURST", "RATE_LIMIT_MAX_ADDRESSES",
       "INTERNAL_API_KEYS", "ADMIN_API_KEYS",
       "DATABASE_URL", "DATA_DIR", "EMBEDDED_DB_PORT", "DB_SCHEMA", "DB_POOL_SIZE",
       "DB_POOL_MAX_WAITING", "DB_CONNECT_TIMEOUT_MS", "DB_STATEMENT_TIMEOUT_MS", "HEALTH_CHECK_TIMEOUT_MS", "EVENT_BUS_TIMEOUT_MS",
@@ -51,6 +58,15 @@ public record AppConfig(
       "SIGNATURE_MAX_SKEW_SECONDS", "SIGNATURE_REPLAY_MAX_ENTRIES",
       "CLUSTER_ENABLED", "CLUSTER_NAME", "CLUSTER_HOST", "CLUSTER_PORT", "CLUSTER_MEMBERS", "CLUSTER_EVENT_BUS_PORT",
       "CLUSTER_CONFIG", "ACCESS_LOG", "METRICS_HOST", "METRICS_PORT");
+
+  /**
+   * Per-client-address limits, kept on each node: failed authentications (an address out of them gets 429
+   * from the authenticated tiers until its bucket refills) and requests to the public tier. A rate of 0 is
+   * off. {@code trustedProxyHops}: how many reverse proxies append to {@code X-Forwarded-For} in front of
+   * the node (0: the TCP peer is the client).
+   */
+  public record RateLimitConfig(int trustedProxyHops, RateLimit authFailures, RateLimit publicRequests,
+      long maxAddresses) {}
 
   /** Settings of the session verticle's cache, its negative cache, its miss bound and its warm-up. */
   public record SessionCacheConfig(long maxEntries, Duration ttl, Duration negativeTtl, long negativeMaxEntries,
@@ -88,6 +104,15 @@ public record AppConfig(
         instances == 0 ? Runtime.getRuntime().availableProcessors() : instances,
         Duration.ofMillis(s.longValue("HTTP_SHUTDOWN_GRACE_MS", 0, 600_000)),
         s.intValue("HTTP_MAX_BODY_BYTES", 256, 10_485_760),
+        s.intValue("HTTP_MAX_HEADER_BYTES", 1024, 1_048_576),
+        s.intValue("HTTP_MAX_INITIAL_LINE_BYTES", 256, 1_048_576),
+        new RateLimitConfig(
+            s.intValue("HTTP_TRUSTED_PROXY_HOPS", 0, 10),
+            RateLimit.perMinute(s.longValue("RATE_LIMIT_AUTH_FAILURES_PER_MINUTE", 0, 6_000_000),
+                s.intValue("RATE_LIMIT_AUTH_FAILURES_BURST", 1, 1_000_000)),
+            RateLimit.perSecond(s.longValue("RATE_LIMIT_PUBLIC_PER_SECOND", 0, 1_000_000),
+                s.intValue("RATE_LIMIT_PUBLIC_BURST", 1, 1_000_000)),
+            s.longValue("RATE_LIMIT_MAX_ADDRESSES", 100, 100_000_000)),
         s.optionalString("DATABASE_URL"),
         Path.of(s.string("DATA_DIR")),
         s.intValue("EMBEDDED_DB_PORT", 0, 65535),

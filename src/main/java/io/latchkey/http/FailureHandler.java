@@ -8,8 +8,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The single failure handler: every failed routing context becomes an RFC 9457 problem+json response.
- * A 401 carries {@code WWW-Authenticate: Bearer}; a 503 a {@code Retry-After}. Unexpected exceptions are
- * logged here with their stack trace and answered with a bare 500; the trace never leaves the server.
+ * A 401 carries {@code WWW-Authenticate: Bearer} and counts against the client address's failed
+ * authentications; a 503 carries a {@code Retry-After}. Unexpected exceptions are logged here with their
+ * stack trace and answered with a bare 500; the trace never leaves the server.
  */
 final class FailureHandler implements Handler<RoutingContext> {
 
@@ -25,6 +26,12 @@ final class FailureHandler implements Handler<RoutingContext> {
   static void bodyRead(RoutingContext ctx) {
     ctx.remove(READING_BODY);
     ctx.next();
+  }
+
+  private final RateLimitGuard limits;
+
+  FailureHandler(RateLimitGuard limits) {
+    this.limits = limits;
   }
 
   @Override
@@ -46,6 +53,7 @@ final class FailureHandler implements Handler<RoutingContext> {
       problem = Problem.ofStatus(500, "The server could not complete the request.");
     }
     if (problem.status() == 401) {
+      limits.authenticationFailed(ctx);
       ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"latchkey\"");
     } else if (problem.status() == 503) {
       ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");

@@ -19,6 +19,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -40,36 +41,38 @@ public final class HttpVerticle extends VerticleBase {
   private final ReplayCache replays;
   private final Telemetry telemetry;
   private final SessionCache cache;
+  private final RateLimitGuard limits;
   private HttpServer server;
   private HttpServer management;
 
   /**
+   * A verticle with rate limits of its own, that asks the session verticle for every lookup.
+   *
    * @param replays the node's signature nonces, shared by all its HTTP verticles
    */
   public HttpVerticle(AppConfig config, ClusterView cluster, ReplayCache replays, Telemetry telemetry) {
-    this(config, cluster, replays, telemetry, null);
+    this(config, cluster, replays, telemetry, null, RateLimitGuard.create(config.rateLimits(), telemetry.registry()));
   }
 
   /**
    * @param cache the node's session cache, read directly on cache hits ({@code null}: every lookup asks
    *     the session verticle)
+   * @param limits the node's per-address rate limits, shared by all its HTTP verticles
    */
   public HttpVerticle(AppConfig config, ClusterView cluster, ReplayCache replays, Telemetry telemetry,
-      SessionCache cache) {
+      SessionCache cache, RateLimitGuard limits) {
     this.config = config;
     this.cluster = cluster;
     this.replays = replays;
     this.telemetry = telemetry;
     this.cache = cache;
+    this.limits = limits;
   }
 
   @Override
   public Future<?> start() {
     return vertx.fileSystem().readFile(OPENAPI_RESOURCE).compose(openApi -> {
-      // no cleartext HTTP/2: nothing here uses it, and Vert.x answers an h2c upgrade with bad HTTP2-Settings with
-      // a 400 that has no length and promises a close it never makes, so the client hangs
-      server = vertx.createHttpServer(new HttpServerOptions().setHost(config.httpHost()).setHttp2ClearTextEnabled(false))
-          .invalidRequestHandler(MalformedRequests::answer);
+      server = createServer(serverOptions(config.httpHost()));
       // port 0 asks for a random port; -1 makes every instance share the one random port chosen
       int port = config.httpPort() == 0 ? -1 : config.httpPort();
       Future<HttpServer> api = server.requestHandler(MalformedRequests.beforeRouting(router(openApi))).listen(port);
@@ -77,10 +80,29 @@ public final class HttpVerticle extends VerticleBase {
         return api.<Void>mapEmpty();
       }
       Router metrics = Router.router(vertx);
+      metrics.route().handler(new SecurityHeaders());
       metrics.get("/metrics").handler(PrometheusScrapingHandler.create(telemetry.prometheus()));
-      management = vertx.createHttpServer(new HttpServerOptions().setHost(config.metricsHost()));
+      management = createServer(serverOptions(config.metricsHost()));
       return Future.all(api, management.requestHandler(metrics).listen(config.metricsPort())).<Void>mapEmpty();
     });
+  }
+
+  /**
+   * HTTP/1.1 with the size limits on what a request may send before the router sees it. Cleartext HTTP/2
+   * (h2c) is off: Vert.x answers a malformed or oversized h2c upgrade request with a bare 400 and leaves the
+   * connection hanging, past the invalid-request handler.
+   */
+  private HttpServerOptions serverOptions(String host) {
+    return new HttpServerOptions()
+        .setHost(host)
+        .setHttp2ClearTextEnabled(false)
+        .setMaxInitialLineLength(config.httpMaxInitialLineBytes())
+        .setMaxHeaderSize(config.httpMaxHeaderBytes());
+  }
+
+  private HttpServer createServer(HttpServerOptions options) {
+    return vertx.createHttpServer(options)
+        .invalidRequestHandler(new InvalidRequests(config.httpMaxInitialLineBytes(), config.httpMaxHeaderBytes()));
   }
 
   /** Every route of the service; the OpenAPI test walks this same router. */
@@ -94,6 +116,7 @@ public final class HttpVerticle extends VerticleBase {
         new RequestVerifier(config.signatureMaxSkew(), replays, Clock.systemUTC()));
 
     Router router = Router.router(vertx);
+    router.route().handler(new SecurityHeaders());
     router.route().handler(new RequestTiming(telemetry.registry(), config.accessLog(), telemetry.tracing()));
     Routes root = new Routes(router, "");
     root.get("/healthz", ctx -> ctx.json(new JsonObject().put("status", "UP")));
@@ -102,6 +125,16 @@ public final class HttpVerticle extends VerticleBase {
       root.get("/metrics", PrometheusScrapingHandler.create(telemetry.prometheus()));
     }
 
+    // the limits come before reading a body: a refused request costs no more than its headers
+    for (String tier : new String[] {"/api/v1/user/*", "/api/v1/internal/*", "/api/v1/admin/*"}) {
+      Route route = router.route(tier).handler(HttpVerticle::noStore);
+      if (limits.limitsAuthFailures()) {
+        route.handler(limits::refuseBlockedAddresses);
+      }
+    }
+    if (limits.limitsPublicRequests()) {
+      router.route("/api/v1/public/*").handler(limits::limitPublicRequests);
+    }
     // only methods that carry a body pay for reading one (a GET is answered without it)
     BodyHandler bodies = BodyHandler.create(false).setBodyLimit(config.httpMaxBodyBytes());
     for (HttpMethod method : new HttpMethod[] {HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE}) {
@@ -110,15 +143,12 @@ public final class HttpVerticle extends VerticleBase {
       router.route(method, "/api/v1/*").handler(bodies);
       router.route(method, "/api/v1/*").handler(FailureHandler::bodyRead);
     }
-    router.route("/api/v1/user/*").handler(HttpVerticle::noStore);
-    router.route("/api/v1/internal/*").handler(HttpVerticle::noStore);
-    router.route("/api/v1/admin/*").handler(HttpVerticle::noStore);
     router.route("/api/v1/public/*").subRouter(PublicApi.router(vertx, openApi));
     router.route("/api/v1/user/*").subRouter(UserApi.router(vertx, sessions, userAuthentication, signatures));
     router.route("/api/v1/internal/*").subRouter(InternalApi.router(vertx, sessions, keys));
     router.route("/api/v1/admin/*").subRouter(AdminApi.router(vertx, sessions, keys));
 
-    FailureHandler failures = new FailureHandler();
+    FailureHandler failures = new FailureHandler(limits);
     router.route().failureHandler(failures);
     for (int status : new int[] {400, 401, 403, 404, 405, 413, 415, 500}) {
       router.errorHandler(status, failures);

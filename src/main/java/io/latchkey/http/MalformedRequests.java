@@ -1,41 +1,19 @@
 package io.latchkey.http;
 
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
- * Answers requests that are not HTTP a router can work with, before any router sees them, with the same
- * problem+json as every other error: what the HTTP/1.x decoder could not parse (Vert.x's own answer would
- * have an empty body), and request targets that are not URIs at all: a path or query with a broken
- * %-escape (vertx-web fails inside its routing on such a path, and every handler that reads a query
- * parameter, its own authorisation handler included, throws on such a query).
+ * Answers requests whose target is not a URI at all, before any router sees them, with the same
+ * problem+json as every other error: a path or query with a broken %-escape (vertx-web fails inside its
+ * routing on such a path, and every handler that reads a query parameter, its own authorisation handler
+ * included, throws on such a query). What the HTTP decoder cannot parse is {@link InvalidRequests}' job.
  */
 final class MalformedRequests {
 
   private MalformedRequests() {}
-
-  /**
-   * For {@code HttpServer.invalidRequestHandler}: the status Vert.x would pick (414, 431, else 400). The
-   * connection is closed afterwards: nothing that follows on it can be trusted to be framed.
-   */
-  static void answer(HttpServerRequest request) {
-    Throwable cause = request.decoderResult().cause();
-    Problem problem;
-    if (cause instanceof TooLongHttpLineException) {
-      problem = Problem.ofStatus(414, "The request line is too long.");
-    } else if (cause instanceof TooLongHttpHeaderException) {
-      problem = Problem.ofStatus(431, "The request headers are too large.");
-    } else {
-      problem = Problem.ofStatus(400, "The request is not well-formed HTTP.");
-    }
-    send(request, problem).putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
-        .end(problem.toJson().toBuffer())
-        .onComplete(sent -> request.connection().close());
-  }
 
   /** Passes a request on to {@code router} only if its path and query are URI parts (RFC 3986: every % starts %XX). */
   static Handler<HttpServerRequest> beforeRouting(Handler<HttpServerRequest> router) {
@@ -50,6 +28,7 @@ final class MalformedRequests {
   }
 
   private static HttpServerResponse send(HttpServerRequest request, Problem problem) {
+    SecurityHeaders.apply(request.response().headers());
     return request.response()
         .setStatusCode(problem.status())
         .putHeader(HttpHeaders.CONTENT_TYPE, Problem.CONTENT_TYPE);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.latchkey.db.DatabaseTarget;
+import io.latchkey.limit.RateLimit;
 import io.latchkey.testing.TestConfig;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -24,6 +25,45 @@ class AppConfigTest {
     assertThat(config.dbSchema()).isEqualTo("latchkey");
     assertThat(config.sessionCache().maxEntries()).isEqualTo(1_000_000);
     assertThat(config.sessionCache().ttl()).isEqualTo(Duration.ofMinutes(15));
+  }
+
+  @Test
+  void shippedLimitsAreOnAndTrustNoForwardedHeader() {
+    AppConfig config = AppConfig.from(TestConfig.defaults());
+
+    assertThat(config.httpMaxHeaderBytes()).isEqualTo(8192);
+    assertThat(config.httpMaxInitialLineBytes()).isEqualTo(4096);
+    assertThat(config.rateLimits().trustedProxyHops()).isZero();
+    assertThat(config.rateLimits().authFailures()).isEqualTo(RateLimit.perMinute(30, 20));
+    assertThat(config.rateLimits().publicRequests()).isEqualTo(RateLimit.perSecond(10, 20));
+    assertThat(config.rateLimits().maxAddresses()).isEqualTo(100_000);
+  }
+
+  @Test
+  void aRateOfZeroTurnsALimitOffAndBadLimitsAreNamed() {
+    AppConfig off = AppConfig.from(TestConfig.defaults()
+        .put("RATE_LIMIT_AUTH_FAILURES_PER_MINUTE", "0").put("RATE_LIMIT_PUBLIC_PER_SECOND", "0"));
+
+    assertThat(off.rateLimits().authFailures().isOff()).isTrue();
+    assertThat(off.rateLimits().publicRequests().isOff()).isTrue();
+    assertThatThrownBy(() -> AppConfig.from(TestConfig.defaults().put("RATE_LIMIT_AUTH_FAILURES_BURST", "0")))
+        .hasMessageStartingWith("RATE_LIMIT_AUTH_FAILURES_BURST");
+    assertThatThrownBy(() -> AppConfig.from(TestConfig.defaults().put("RATE_LIMIT_PUBLIC_PER_SECOND", "-1")))
+        .hasMessageStartingWith("RATE_LIMIT_PUBLIC_PER_SECOND");
+    assertThatThrownBy(() -> AppConfig.from(TestConfig.defaults().put("HTTP_TRUSTED_PROXY_HOPS", "yes")))
+        .hasMessageStartingWith("HTTP_TRUSTED_PROXY_HOPS");
+    assertThatThrownBy(() -> AppConfig.from(TestConfig.defaults().put("HTTP_MAX_HEADER_BYTES", "100")))
+        .hasMessageStartingWith("HTTP_MAX_HEADER_BYTES");
+  }
+
+  @Test
+  void everySettingCanComeFromTheEnvironmentAndHasADefault() {
+    JsonObject defaults = TestConfig.defaults();
+    for (String name : AppConfig.NAMES) {
+      boolean secretOrOptional = name.endsWith("_API_KEYS") || name.equals("DATABASE_URL") || name.equals("CLUSTER_MEMBERS");
+      assertThat(defaults.containsKey(name) || secretOrOptional).as(name + " in conf/config.json").isTrue();
+    }
+    assertThat(AppConfig.NAMES).containsAll(defaults.fieldNames());
   }
 
   @Test

@@ -43,7 +43,9 @@ class ApiIT {
     node = Application.start(TestConfig.forDatabase(database, Map.of(
         "INTERNAL_API_KEYS", "other-internal-key-000000," + INTERNAL,
         "ADMIN_API_KEYS", ADMIN,
-        "HTTP_MAX_BODY_BYTES", 4096)));
+        "HTTP_MAX_BODY_BYTES", 4096,
+        // every failure below comes from 127.0.0.1; the limiter stays in the path but RateLimitIT tests it
+        "RATE_LIMIT_AUTH_FAILURES_BURST", 1000)));
     api = new Api(node.httpPort());
     HttpProbe.awaitReady(node.httpPort(), Duration.ofSeconds(20));
   }

@@ -47,6 +47,12 @@ public final class RawHttp {
 
   private RawHttp() {}
 
+  /** Sends {@code request} (ISO-8859-1 text) on a new connection; the server must answer within 5 s. */
+  public static Response exchange(int port, String request) throws IOException {
+    return exchange(port, request.getBytes(StandardCharsets.ISO_8859_1), false, false, Duration.ofSeconds(5))
+        .orElseThrow(() -> new AssertionError("the server closed the connection without answering: " + request));
+  }
+
   /**
    * Writes {@code request} to a new connection and reads one response.
    *
