@@ -97,7 +97,10 @@ public final class HttpVerticle extends VerticleBase {
         .setHost(host)
         .setHttp2ClearTextEnabled(false)
         .setMaxInitialLineLength(config.httpMaxInitialLineBytes())
-        .setMaxHeaderSize(config.httpMaxHeaderBytes());
+        .setMaxHeaderSize(config.httpMaxHeaderBytes())
+        // a connection that sends nothing (an idle keep-alive, a request left half-sent) is closed: slow
+        // or vanished clients cannot hold connections for ever
+        .setIdleTimeout(config.httpIdleTimeoutSeconds());
   }
 
   private HttpServer createServer(HttpServerOptions options) {

@@ -10,8 +10,10 @@ import io.latchkey.testing.RawHttp;
 import io.latchkey.testing.TestConfig;
 import io.latchkey.testing.TestPostgres;
 import io.vertx.core.json.JsonObject;
+import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -28,11 +30,13 @@ class RequestLimitsIT {
 
   private static Application node;
   private static Api api;
+  private static final int IDLE_SECONDS = 1;
 
   @BeforeAll
   static void start() throws Exception {
     node = Application.start(TestConfig.forDatabase(TestPostgres.freshDatabase(), Map.of(
-        "HTTP_MAX_HEADER_BYTES", 2048, "HTTP_MAX_INITIAL_LINE_BYTES", 1024, "RATE_LIMIT_PUBLIC_PER_SECOND", 0)));
+        "HTTP_MAX_HEADER_BYTES", 2048, "HTTP_MAX_INITIAL_LINE_BYTES", 1024, "RATE_LIMIT_PUBLIC_PER_SECOND", 0,
+        "HTTP_IDLE_TIMEOUT_SECONDS", IDLE_SECONDS)));
     api = new Api(node.httpPort());
     HttpProbe.awaitReady(node.httpPort(), Duration.ofSeconds(20));
   }
@@ -40,6 +44,20 @@ class RequestLimitsIT {
   @AfterAll
   static void stop() throws Exception {
     node.stop();
+  }
+
+  @Test
+  @DisplayName("a request left half-sent does not hold its connection: it is closed after HTTP_IDLE_TIMEOUT_SECONDS")
+  void halfSentRequestsAreClosedWhenIdle() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", node.httpPort())) {
+      socket.setSoTimeout(IDLE_SECONDS * 1000 * 10);
+      long started = System.nanoTime();
+      socket.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: a".getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+
+      assertThat(socket.getInputStream().read()).as("closed by the server, nothing answered").isEqualTo(-1);
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(IDLE_SECONDS * 900L));
+    }
   }
 
   @Test
