@@ -83,9 +83,13 @@ public final class SessionCache {
     return previous != null ? previous : fromDatabase;
   }
 
-  /** A session that was just created (write-through): nothing older can be cached for a new hash. */
+  /**
+   * A session that was just created (write-through). Nothing older can be cached for a new hash, but
+   * something newer can: a revoke-all that saw the committed row, here or on another node, may be applied
+   * before the creator's insert reply is handled. Its tombstone wins, as in {@link #fill}.
+   */
   public void putCreated(TokenHash hash, CachedSession session) {
-    sessions.put(hash, session);
+    sessions.asMap().putIfAbsent(hash, session);
     unknown.invalidate(hash);
   }
 

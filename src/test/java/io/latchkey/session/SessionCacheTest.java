@@ -46,6 +46,18 @@ class SessionCacheTest {
   }
 
   @Test
+  @DisplayName("a revocation applied before the creator's write-through lands keeps the new session revoked")
+  void aRevocationThatOvertookTheCreationWins() {
+    // a revoke-all (here, or on another node) saw the committed row before this node handled its own insert
+    cache.tombstone(hash, active, 7);
+
+    cache.putCreated(hash, active);
+
+    assertThat(cache.get(hash).active()).isFalse();
+    assertThat(cache.get(hash).revokedAtMs()).isEqualTo(7);
+  }
+
+  @Test
   void creatingASessionForgetsThatItsHashWasUnknown() {
     cache.rememberUnknown(hash);
     assertThat(cache.knownUnknown(hash)).isTrue();
