@@ -29,6 +29,12 @@ final class BenchNode implements AutoCloseable {
 
   /** Starts a node on {@code databaseUrl} with the access log and the public rate limit off, plus {@code env}; returns once ready. */
   static BenchNode start(Path work, String databaseUrl, Map<String, String> env) throws Exception {
+    return start(work, databaseUrl, env, List.of("-Xmx512m"));
+  }
+
+  /** The same with the given JVM options. */
+  static BenchNode start(Path work, String databaseUrl, Map<String, String> env, List<String> jvmOptions)
+      throws Exception {
     Map<String, String> all = new HashMap<>(Map.of(
         "DATABASE_URL", databaseUrl,
         "HTTP_HOST", "127.0.0.1",
@@ -38,7 +44,7 @@ final class BenchNode implements AutoCloseable {
         // the load generator is one address driving the public ping (the ceiling route) far past any sane limit
         "RATE_LIMIT_PUBLIC_PER_SECOND", "0"));
     all.putAll(env);
-    NodeProcess process = NodeProcess.start(work, all);
+    NodeProcess process = NodeProcess.start(work, all, jvmOptions);
     try {
       int port = process.awaitListening(Duration.ofSeconds(90));
       HttpProbe.awaitReady(port, Duration.ofSeconds(60));

@@ -8,6 +8,7 @@ import io.latchkey.testing.TestPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
@@ -25,8 +26,8 @@ import java.util.Map;
  */
 public final class DatabaseBound {
 
-  private static final int ACCOUNTS = 1000;
-  private static final int COLD_SESSIONS = 200_000;
+  static final int ACCOUNTS = 1000;
+  static final int COLD_SESSIONS = 200_000;
   private static final int CONCURRENCY = 16;
 
   public static void main(String[] args) throws Exception {
@@ -44,28 +45,10 @@ public final class DatabaseBound {
       int port = node.awaitListening(Duration.ofSeconds(60));
       HttpProbe.awaitReady(port, Duration.ofSeconds(60));
       // seeded after the warm-up, so none of the cold sessions is cached
-      try (Connection c = TestPostgres.connect(database); Statement s = c.createStatement()) {
-        s.execute("SET search_path = latchkey");
-        s.execute("INSERT INTO accounts (account_id) SELECT gen_random_uuid() FROM generate_series(1, " + ACCOUNTS + ")");
-        s.execute("INSERT INTO identities (identity_id, account_id, kind, subject) SELECT gen_random_uuid(), account_id, "
-            + "'email', 'bench-' || row_number() OVER () || '@example.com' FROM accounts");
-        s.execute("INSERT INTO sessions (session_id, account_id, token_hash) SELECT gen_random_uuid(), "
-            + "(SELECT min(account_id::text)::uuid FROM accounts), sha256(('lk_' || lpad(g::text, 43, '0'))::bytea) "
-            + "FROM generate_series(1, " + COLD_SESSIONS + ") g");
-        s.execute("ANALYZE");
-      }
+      seed(database);
       String base = "http://127.0.0.1:" + port;
 
-      Path create = Tools.write(work, "create.lua", """
-          wrk.method = "POST"
-          wrk.headers["Content-Type"] = "application/json"
-          wrk.headers["Authorization"] = "Bearer %s"
-          function request()
-            local n = math.random(%d)
-            return wrk.format(nil, "/api/v1/internal/sessions", nil,
-              '{"identity":{"kind":"email","subject":"bench-' .. n .. '@example.com"}}')
-          end
-          """.formatted(LocalCluster.INTERNAL_KEY, ACCOUNTS));
+      Path create = WrkScripts.create(work, ACCOUNTS);
       Path insert = Tools.write(work, "insert.sql", """
           \\set n random(1, %d)
           SELECT account_id AS acc FROM latchkey.identities WHERE kind = 'email' AND subject = 'bench-' || :n || '@example.com' \\gset
@@ -79,26 +62,12 @@ public final class DatabaseBound {
         pg += Tools.pgbenchTps(Tools.pgbench(database, insert, CONCURRENCY, seconds)) / 2;
       }
 
-      // cold: each token once, in order; a token is lk_ + its number padded to 43 digits (valid base64url)
-      Path cold = Tools.write(work, "cold.lua", """
-          local n = 0
-          function request()
-            n = n + 1
-            return wrk.format("GET", "/api/v1/user/me", { ["Authorization"] = "Bearer lk_" .. string.format("%043d", n) })
-          end
-          function response(status)
-            if status ~= 200 then print("status " .. status) end
-          end
-          """);
+      Path cold = WrkScripts.cold(work);
       Path select = Tools.write(work, "select.sql", """
           \\set n random(1, %d)
           SELECT session_id, account_id, client_public_key, status, device, created_at, last_seen_at, revoked_at FROM latchkey.sessions WHERE token_hash = sha256(('lk_' || lpad(:n::text, 43, '0'))::bytea);
           """.formatted(COLD_SESSIONS));
-      Path ping = Tools.write(work, "ping.lua", """
-          function request()
-            return wrk.format("GET", "/api/v1/public/ping")
-          end
-          """);
+      Path ping = WrkScripts.ping(work);
       double pingMs = wrkLatencyMs(Tools.wrk(1, 1, seconds, ping, base));
       String coldRun = Tools.wrk(1, 1, seconds, cold, base);
       double coldMs = wrkLatencyMs(coldRun);
@@ -128,6 +97,23 @@ public final class DatabaseBound {
               CONCURRENCY, seconds, CONCURRENCY, seconds));
       System.out.println(table);
       Files.writeString(out, table + "\n");
+    }
+  }
+
+  /**
+   * {@value #ACCOUNTS} accounts with the identities {@code bench-<n>@example.com}, and {@value #COLD_SESSIONS}
+   * active sessions of one of them whose tokens are {@code lk_} + n padded to 43 digits (valid base64url), n = 1..
+   */
+  static void seed(DatabaseTarget database) throws SQLException {
+    try (Connection c = TestPostgres.connect(database); Statement s = c.createStatement()) {
+      s.execute("SET search_path = latchkey");
+      s.execute("INSERT INTO accounts (account_id) SELECT gen_random_uuid() FROM generate_series(1, " + ACCOUNTS + ")");
+      s.execute("INSERT INTO identities (identity_id, account_id, kind, subject) SELECT gen_random_uuid(), account_id, "
+          + "'email', 'bench-' || row_number() OVER () || '@example.com' FROM accounts");
+      s.execute("INSERT INTO sessions (session_id, account_id, token_hash) SELECT gen_random_uuid(), "
+          + "(SELECT min(account_id::text)::uuid FROM accounts), sha256(('lk_' || lpad(g::text, 43, '0'))::bytea) "
+          + "FROM generate_series(1, " + COLD_SESSIONS + ") g");
+      s.execute("ANALYZE");
     }
   }
 

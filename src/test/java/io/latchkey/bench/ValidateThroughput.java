@@ -33,23 +33,8 @@ public final class ValidateThroughput {
       List<String> tokens = node.createSessions(TOKENS);
       Path tokenFile = work.resolve("tokens.txt");
       Files.write(tokenFile, tokens);
-      Path me = Tools.write(work, "me.lua", """
-          local tokens = {}
-          local i = 0
-          function init(args)
-            for line in io.lines(args[1]) do tokens[#tokens + 1] = line end
-            i = math.random(#tokens)
-          end
-          function request()
-            i = i % #tokens + 1
-            return wrk.format("GET", "/api/v1/user/me", { ["Authorization"] = "Bearer " .. tokens[i] })
-          end
-          """);
-      Path ping = Tools.write(work, "ping.lua", """
-          function request()
-            return wrk.format("GET", "/api/v1/public/ping")
-          end
-          """);
+      Path me = WrkScripts.me(work);
+      Path ping = WrkScripts.ping(work);
       String base = "http://127.0.0.1:" + port;
 
       Tools.wrk(2, CONNECTIONS, seconds, ping, base);
