@@ -35,6 +35,12 @@ final class BenchNode implements AutoCloseable {
   /** The same with the given JVM options. */
   static BenchNode start(Path work, String databaseUrl, Map<String, String> env, List<String> jvmOptions)
       throws Exception {
+    return start(Path.of(System.getProperty("latchkey.jar")), work, databaseUrl, env, jvmOptions);
+  }
+
+  /** The same with another build of the service. */
+  static BenchNode start(Path jar, Path work, String databaseUrl, Map<String, String> env, List<String> jvmOptions)
+      throws Exception {
     Map<String, String> all = new HashMap<>(Map.of(
         "DATABASE_URL", databaseUrl,
         "HTTP_HOST", "127.0.0.1",
@@ -44,7 +50,7 @@ final class BenchNode implements AutoCloseable {
         // the load generator is one address driving the public ping (the ceiling route) far past any sane limit
         "RATE_LIMIT_PUBLIC_PER_SECOND", "0"));
     all.putAll(env);
-    NodeProcess process = NodeProcess.start(work, all, jvmOptions);
+    NodeProcess process = NodeProcess.start(jar, work, all, jvmOptions);
     try {
       int port = process.awaitListening(Duration.ofSeconds(90));
       HttpProbe.awaitReady(port, Duration.ofSeconds(60));

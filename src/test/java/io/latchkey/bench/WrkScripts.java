@@ -49,12 +49,15 @@ final class WrkScripts {
   }
 
   /**
-   * {@code GET /api/v1/user/me} with each seeded cold token once, in order (see {@link DatabaseBound#seed});
-   * any answer but 200 is printed, so the caller can tell.
+   * {@code GET /api/v1/user/me} with each seeded cold token once, in order (see {@link DatabaseBound#seed}),
+   * after the number given as the script's argument (0 if none); any answer but 200 is printed.
    */
   static Path cold(Path dir) throws IOException {
     return Tools.write(dir, "cold.lua", """
         local n = 0
+        function init(args)
+          if args[1] then n = tonumber(args[1]) end
+        end
         function request()
           n = n + 1
           return wrk.format("GET", "/api/v1/user/me", { ["Authorization"] = "Bearer lk_" .. string.format("%043d", n) })

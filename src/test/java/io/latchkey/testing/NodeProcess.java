@@ -45,12 +45,18 @@ public final class NodeProcess implements AutoCloseable {
     if (jar == null || !Files.exists(Path.of(jar))) {
       throw new IllegalStateException("the packaged jar is missing (run through 'mvn verify'): " + jar);
     }
+    return start(Path.of(jar), workDir, env, jvmOptions);
+  }
+
+  /** The same with another build of the service (a benchmark comparing two builds). */
+  public static NodeProcess start(Path jar, Path workDir, Map<String, String> env, List<String> jvmOptions)
+      throws IOException {
     Path log = Files.createTempFile(workDir, "node-", ".log");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
     command.add("-jar");
-    command.add(Path.of(jar).toAbsolutePath().toString());
+    command.add(jar.toAbsolutePath().toString());
     ProcessBuilder builder = new ProcessBuilder(command)
         .directory(workDir.toFile())
         .redirectErrorStream(true)
