@@ -22,6 +22,13 @@ public final class Tokens {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
   private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(Tokens::sha256);
+  private static final boolean[] BASE64URL = new boolean[128];
+
+  static {
+    for (char c : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".toCharArray()) {
+      BASE64URL[c] = true;
+    }
+  }
 
   private Tokens() {}
 
@@ -44,8 +51,7 @@ public final class Tokens {
     }
     for (int i = PREFIX.length(); i < LENGTH; i++) {
       char c = candidate.charAt(i);
-      boolean base64url = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_';
-      if (!base64url) {
+      if (c >= BASE64URL.length || !BASE64URL[c]) {
         return false;
       }
     }
@@ -58,12 +64,21 @@ public final class Tokens {
    * @throws IllegalArgumentException if the token is not {@link #wellFormed well formed}
    */
   public static TokenHash hash(String token) {
-    if (!wellFormed(token)) {
+    TokenHash hash = hashIfWellFormed(token);
+    if (hash == null) {
       throw new IllegalArgumentException("malformed token");
+    }
+    return hash;
+  }
+
+  /** The hash of {@code candidate} if it is a well-formed token, else {@code null}: the lookup's one check. */
+  public static TokenHash hashIfWellFormed(String candidate) {
+    if (!wellFormed(candidate)) {
+      return null;
     }
     MessageDigest digest = SHA256.get();
     digest.reset();
-    return TokenHash.of(digest.digest(token.getBytes(StandardCharsets.US_ASCII)));
+    return TokenHash.of(digest.digest(candidate.getBytes(StandardCharsets.US_ASCII)));
   }
 
   private static MessageDigest sha256() {

@@ -19,12 +19,12 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,6 +35,7 @@ public final class HttpVerticle extends VerticleBase {
 
   /** Where the OpenAPI document of this API lives on the class path. */
   public static final String OPENAPI_RESOURCE = "openapi.json";
+  private static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
 
   private final AppConfig config;
   private final ClusterView cluster;
@@ -128,23 +129,30 @@ public final class HttpVerticle extends VerticleBase {
       root.get("/metrics", PrometheusScrapingHandler.create(telemetry.prometheus()));
     }
 
-    // the limits come before reading a body: a refused request costs no more than its headers
+    // the limits come before reading a body: a refused request costs no more than its headers; one handler
+    // per tier, since every route a request passes through costs it a routing step
+    Handler<RoutingContext> credentialTier = limits.limitsAuthFailures()
+        ? ctx -> {
+          noStore(ctx);
+          limits.refuseBlockedAddresses(ctx);
+        }
+        : ctx -> {
+          noStore(ctx);
+          ctx.next();
+        };
     for (String tier : new String[] {"/api/v1/user/*", "/api/v1/internal/*", "/api/v1/admin/*"}) {
-      Route route = router.route(tier).handler(HttpVerticle::noStore);
-      if (limits.limitsAuthFailures()) {
-        route.handler(limits::refuseBlockedAddresses);
-      }
+      router.route(tier).handler(credentialTier);
     }
     if (limits.limitsPublicRequests()) {
       router.route("/api/v1/public/*").handler(limits::limitPublicRequests);
     }
-    // only methods that carry a body pay for reading one (a GET is answered without it)
+    // only methods that carry a body pay for reading one (a GET is answered without it); three routes, since
+    // vertx-web wants a body handler first on its own route
     BodyHandler bodies = BodyHandler.create(false).setBodyLimit(config.httpMaxBodyBytes());
-    for (HttpMethod method : new HttpMethod[] {HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE}) {
-      // three routes: vertx-web wants a body handler first on its own route
-      router.route(method, "/api/v1/*").handler(FailureHandler::readingBody);
-      router.route(method, "/api/v1/*").handler(bodies);
-      router.route(method, "/api/v1/*").handler(FailureHandler::bodyRead);
+    for (Handler<RoutingContext> step : List.<Handler<RoutingContext>>of(FailureHandler::readingBody, bodies,
+        FailureHandler::bodyRead)) {
+      router.route("/api/v1/*").method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH)
+          .method(HttpMethod.DELETE).handler(step);
     }
     router.route("/api/v1/public/*").subRouter(PublicApi.router(vertx, openApi));
     router.route("/api/v1/user/*").subRouter(UserApi.router(vertx, sessions, userAuthentication, signatures));
@@ -171,8 +179,7 @@ public final class HttpVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  static void noStore(RoutingContext ctx) {
-    ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
-    ctx.next();
+  private static void noStore(RoutingContext ctx) {
+    ctx.response().headers().set(HttpHeaders.CACHE_CONTROL, NO_STORE);
   }
 }

@@ -79,11 +79,11 @@ public final class SessionClient {
    * @see SessionAddresses#LOOKUP
    */
   public Future<JsonObject> lookup(String token) {
-    if (!Tokens.wellFormed(token)) {
+    TokenHash hash = Tokens.hashIfWellFormed(token);
+    if (hash == null) {
       return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE,
           SessionFailure.SESSION_NOT_FOUND.code(), "malformed token"));
     }
-    TokenHash hash = Tokens.hash(token);
     CachedSession hit = cache == null ? null : cache.get(hash);
     if (hit == null) {
       return call(SessionAddresses.LOOKUP,
@@ -101,10 +101,10 @@ public final class SessionClient {
    * from the session verticle's {@link SessionAddresses#LOOKUP}. Fails like {@link #lookup}.
    */
   public Future<CachedSession> session(String token) {
-    if (!Tokens.wellFormed(token)) {
+    TokenHash hash = Tokens.hashIfWellFormed(token);
+    if (hash == null) {
       return Future.failedFuture(NOT_FOUND);
     }
-    TokenHash hash = Tokens.hash(token);
     CachedSession hit = cache == null ? null : cache.get(hash);
     if (hit == null) {
       return call(SessionAddresses.LOOKUP,
