@@ -57,6 +57,11 @@ public final class SessionVerticle extends VerticleBase {
   private final SessionCache cache;
   private LastSeenBatch lastSeen;
   private final Map<TokenHash, Future<CachedSession>> missesInFlight = new HashMap<>();
+  /**
+   * Revocations (epoch ms) that arrived while a miss's read of the same hash was in flight. The read's
+   * snapshot may predate them, and the tombstone that should stop it may already be evicted.
+   */
+  private final Map<TokenHash, Long> revokedDuringRead = new HashMap<>();
   private boolean flushing;
   private boolean warm;
   /** Revocations recorded up to here (database clock, epoch ms) are applied; see {@link #catchUp()}. */
@@ -165,7 +170,8 @@ public final class SessionVerticle extends VerticleBase {
   /**
    * A cache miss goes to PostgreSQL, with three bounds on the load a caller can cause: concurrent misses
    * for one hash share one query, unknown hashes are remembered for the negative-cache period, and at
-   * most {@code MAX_INFLIGHT_MISSES} distinct queries wait at once (beyond that: OVERLOADED).
+   * most {@code MAX_INFLIGHT_MISSES} distinct queries wait at once (beyond that: OVERLOADED). A revocation
+   * noted while the query was in flight wins over the row it returns.
    */
   private Future<CachedSession> miss(TokenHash hash) {
     if (cache.knownUnknown(hash)) {
@@ -185,10 +191,17 @@ public final class SessionVerticle extends VerticleBase {
       }
       CachedSession fromDatabase = new CachedSession(row.sessionId(), row.accountId(), row.clientPublicKey(),
           row.createdAt().toEpochMilli(), row.active() ? 0L : row.revokedAt().toEpochMilli());
+      Long revokedAtMs = revokedDuringRead.get(hash);
+      if (revokedAtMs != null && fromDatabase.active()) {
+        fromDatabase = fromDatabase.revoked(revokedAtMs);
+      }
       return cache.fill(hash, fromDatabase);
     });
     missesInFlight.put(hash, read);
-    return read.andThen(done -> missesInFlight.remove(hash));
+    return read.andThen(done -> {
+      missesInFlight.remove(hash);
+      revokedDuringRead.remove(hash);
+    });
   }
 
   private Future<JsonObject> create(JsonObject body) {
@@ -296,6 +309,13 @@ public final class SessionVerticle extends VerticleBase {
     for (Revoked r : invalidation.sessions()) {
       cache.tombstone(r.tokenHash(), new CachedSession(r.sessionId(), r.accountId(), null, 0L, 0L),
           r.revokedAtMs());
+      noteIfReadInFlight(r.tokenHash(), r.revokedAtMs());
+    }
+  }
+
+  private void noteIfReadInFlight(TokenHash hash, long revokedAtMs) {
+    if (missesInFlight.containsKey(hash)) {
+      revokedDuringRead.put(hash, revokedAtMs);
     }
   }
 
@@ -447,6 +467,7 @@ public final class SessionVerticle extends VerticleBase {
         if (cache.revokeIfCached(r.tokenHash(), r.revokedAtMs())) {
           applied++;
         }
+        noteIfReadInFlight(r.tokenHash(), r.revokedAtMs());
       }
       long last = page.revoked().isEmpty() ? afterMs : page.revoked().get(page.revoked().size() - 1).revokedAtMs();
       if (page.revoked().size() == CATCH_UP_PAGE && last > afterMs) {

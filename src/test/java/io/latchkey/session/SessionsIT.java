@@ -4,13 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.latchkey.account.Identity;
 import io.latchkey.auth.Tokens;
+import io.latchkey.config.AppConfig;
 import io.latchkey.db.DatabaseTarget;
 import io.latchkey.db.Migrations;
 import io.latchkey.session.SessionClient.CreatedSession;
+import io.latchkey.telemetry.Metrics;
 import io.latchkey.testing.Eventually;
 import io.latchkey.testing.Outage;
 import io.latchkey.testing.SessionNode;
+import io.latchkey.testing.TestConfig;
 import io.latchkey.testing.TestPostgres;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +39,7 @@ import org.junit.jupiter.api.Test;
 class SessionsIT {
 
   private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final int READ_GATE_LOCK = 7;
 
   private DatabaseTarget database;
   private SessionNode node;
@@ -221,6 +226,45 @@ class SessionsIT {
   }
 
   @Test
+  @DisplayName("a revocation that arrives during a cache miss's read wins, even when its tombstone is evicted first")
+  void revocationDuringAMissWinsOverAnEvictedTombstone() throws Exception {
+    AppConfig config = TestConfig.forDatabase(database,
+        Map.of("SESSION_CACHE_MAX_ENTRIES", 1, "DB_STATEMENT_TIMEOUT_MS", 60_000, "REVOCATION_POLL_MS", 3_600_000));
+    Metrics metrics = new Metrics(new SimpleMeterRegistry());
+    SessionCache cache = SessionCache.create(config.sessionCache());
+    node = SessionNode.start(database, config, metrics, cache);
+    client = node.client();
+    node.awaitWarm();
+    CreatedSession first = client.create(Identity.parse("email", "evicted@example.com"), null, null).await();
+    String token = insertDirectly(first.accountId());
+    TokenHash hash = Tokens.hash(token);
+    UUID sessionId = UUID.fromString(sessionIdOf(token));
+
+    Future<JsonObject> lookup;
+    try (Connection blocker = TestPostgres.connect(database)) {
+      blocker.setAutoCommit(false);
+      blocker.createStatement().execute("LOCK TABLE latchkey.sessions IN ACCESS EXCLUSIVE MODE");
+      lookup = client.lookup(token);
+      Eventually.await(WAIT, () -> count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+          + "AND application_name = 'latchkey' AND wait_event_type = 'Lock'"), n -> n == 1, "the miss's read to wait");
+
+      // a revoke-all on another node; the row stays active here, as in a read whose snapshot predates it
+      long now = System.currentTimeMillis();
+      Invalidation remote = new Invalidation(now, first.accountId(), List.of(
+          new Revoked(sessionId, first.accountId(), hash, now),
+          new Revoked(first.sessionId(), first.accountId(), Tokens.hash(first.token()), now)));
+      node.vertx().eventBus().publish(SessionAddresses.INVALIDATED, remote.toJson());
+      Eventually.await(WAIT, metrics.invalidationsReceived::count, n -> n == 1, "the broadcast to be applied");
+      assertThat(cache.peek(hash)).as("the tombstone was evicted by the next one (a cache of one entry)").isNull();
+      assertThat(lookup.isComplete()).as("the read is still waiting").isFalse();
+      blocker.rollback();
+    }
+
+    assertThat(SessionNode.failureOf(lookup)).isEqualTo(SessionFailure.SESSION_NOT_FOUND);
+    assertThat(SessionNode.failureOf(client.lookup(token))).isEqualTo(SessionFailure.SESSION_NOT_FOUND);
+  }
+
+  @Test
   @DisplayName("the safety net applies revocations it never heard about: on catch-up, and on its own poll")
   void missedRevocationsAreCaughtUp() throws Exception {
     startNode(Map.of("REVOCATION_POLL_MS", 3_600_000));
@@ -243,6 +287,74 @@ class SessionsIT {
     revokeInDatabaseOnly(polled.sessionId());
     Eventually.await(WAIT, () -> SessionNode.failureOf(client.lookup(polled.token())),
         f -> f == SessionFailure.SESSION_NOT_FOUND, "the periodic poll to apply the revocation");
+  }
+
+  @Test
+  @DisplayName("a revocation the safety net finds during a cache miss's read wins over the read's older snapshot")
+  void caughtUpRevocationDuringAMissWinsOverTheRead() throws Exception {
+    installReadGate();
+    AppConfig config = TestConfig.forDatabase(database,
+        Map.of("DB_STATEMENT_TIMEOUT_MS", 60_000, "REVOCATION_POLL_MS", 3_600_000));
+    SessionCache cache = SessionCache.create(config.sessionCache());
+    node = SessionNode.start(database, config, new Metrics(new SimpleMeterRegistry()), cache);
+    client = node.client();
+    node.awaitWarm();
+    CreatedSession cached = client.create(Identity.parse("email", "gated@example.com"), null, null).await();
+    String token = insertDirectly(cached.accountId());
+    TokenHash hash = Tokens.hash(token);
+    UUID sessionId = UUID.fromString(sessionIdOf(token));
+
+    Future<JsonObject> lookup;
+    try (Connection gate = TestPostgres.connect(database); Statement s = gate.createStatement()) {
+      s.execute("SELECT pg_advisory_lock(" + READ_GATE_LOCK + ")");
+      try (PreparedStatement ps = gate.prepareStatement("INSERT INTO latchkey.read_gate VALUES (?)")) {
+        ps.setBytes(1, hash.bytes());
+        ps.executeUpdate();
+      }
+      lookup = client.lookup(token);
+      Eventually.await(WAIT, () -> count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+          + "AND application_name = 'latchkey' AND wait_event = 'advisory'"), n -> n == 1,
+          "the miss's read to hold its snapshot (session active) at the gate");
+
+      revokeRowsInDatabaseOnly(sessionId, cached.sessionId());
+      node.vertx().eventBus().send(SessionAddresses.CATCH_UP, new JsonObject());
+      Eventually.await(WAIT, () -> cache.peek(Tokens.hash(cached.token())), c -> c != null && !c.active(),
+          "the catch-up to turn the cached session into a tombstone (the same page holds the read's session)");
+      assertThat(cache.peek(hash)).as("not cached: the safety net has nothing to turn into a tombstone").isNull();
+      assertThat(lookup.isComplete()).as("the read is still held at the gate").isFalse();
+      s.execute("SELECT pg_advisory_unlock(" + READ_GATE_LOCK + ")");
+    }
+
+    assertThat(SessionNode.failureOf(lookup)).isEqualTo(SessionFailure.SESSION_NOT_FOUND);
+    assertThat(SessionNode.failureOf(client.lookup(token))).isEqualTo(SessionFailure.SESSION_NOT_FOUND);
+  }
+
+  /**
+   * Puts a view in front of the sessions table that holds a read of a session listed in {@code read_gate},
+   * while the test holds the advisory lock, after the read has taken its snapshot and found the session
+   * active. (A table lock cannot do that: a read that waited for it takes its snapshot afterwards.)
+   */
+  private void installReadGate() throws SQLException {
+    try (Connection c = TestPostgres.connect(database); Statement s = c.createStatement()) {
+      s.execute("SET search_path = latchkey");
+      s.execute("ALTER TABLE sessions RENAME TO session_rows");
+      s.execute("CREATE TABLE read_gate (token_hash bytea PRIMARY KEY)");
+      s.execute("CREATE FUNCTION through_gate(hash bytea, status text) RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN "
+          + "IF status = 'active' AND EXISTS (SELECT 1 FROM latchkey.read_gate g WHERE g.token_hash = hash) THEN "
+          + "PERFORM pg_advisory_lock_shared(" + READ_GATE_LOCK + "); "
+          + "PERFORM pg_advisory_unlock_shared(" + READ_GATE_LOCK + "); "
+          + "END IF; RETURN true; END $$");
+      s.execute("CREATE VIEW sessions AS SELECT * FROM session_rows WHERE through_gate(token_hash, status)");
+    }
+  }
+
+  private void revokeRowsInDatabaseOnly(UUID... sessionIds) throws SQLException {
+    try (Connection c = TestPostgres.connect(database); PreparedStatement ps = c.prepareStatement(
+        "UPDATE latchkey.session_rows SET status = 'revoked', revoked_at = clock_timestamp() "
+            + "WHERE session_id = ANY (?)")) {
+      ps.setArray(1, c.createArrayOf("uuid", sessionIds));
+      assertThat(ps.executeUpdate()).isEqualTo(sessionIds.length);
+    }
   }
 
   private void revokeInDatabaseOnly(UUID sessionId) throws SQLException {

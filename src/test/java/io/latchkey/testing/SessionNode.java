@@ -3,6 +3,7 @@ package io.latchkey.testing;
 import io.latchkey.config.AppConfig;
 import io.latchkey.db.DatabaseTarget;
 import io.latchkey.session.SessionAddresses;
+import io.latchkey.session.SessionCache;
 import io.latchkey.session.SessionClient;
 import io.latchkey.session.SessionFailure;
 import io.latchkey.session.SessionVerticle;
@@ -29,8 +30,14 @@ public final class SessionNode implements AutoCloseable {
 
   public static SessionNode start(DatabaseTarget database, Map<String, Object> overrides) {
     AppConfig config = TestConfig.forDatabase(database, overrides);
+    Metrics metrics = new Metrics(new SimpleMeterRegistry());
+    return start(database, config, metrics, SessionCache.create(config.sessionCache(), metrics.registry()));
+  }
+
+  /** The same with the verticle's metrics and cache given, for a test that watches them. */
+  public static SessionNode start(DatabaseTarget database, AppConfig config, Metrics metrics, SessionCache cache) {
     Vertx vertx = Vertx.vertx();
-    String id = vertx.deployVerticle(new SessionVerticle(database, config, new Metrics(new SimpleMeterRegistry()))).await();
+    String id = vertx.deployVerticle(new SessionVerticle(database, config, metrics, cache)).await();
     return new SessionNode(vertx, SessionClient.create(vertx, Duration.ofSeconds(10)), id);
   }
 
