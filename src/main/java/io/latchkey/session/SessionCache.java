@@ -76,7 +76,8 @@ public final class SessionCache {
   /**
    * Adds what the database said unless the cache already holds something for the hash, and returns
    * what the cache holds afterwards. A tombstone written by a revocation while the read was in flight
-   * therefore wins over the read's older "active".
+   * therefore wins over the read's older "active"; a tombstone already evicted again cannot, which is why
+   * the session verticle also remembers revocations that arrive while a read is in flight.
    */
   public CachedSession fill(TokenHash hash, CachedSession fromDatabase) {
     CachedSession previous = sessions.asMap().putIfAbsent(hash, fromDatabase);
@@ -108,7 +109,8 @@ public final class SessionCache {
 
   /**
    * Marks a cached session revoked if it is cached and active; a session that is not cached is left
-   * alone (its next lookup reads the revoked row). Used by the safety-net poll.
+   * alone (its next lookup reads the revoked row; a read already in flight is the session verticle's to
+   * correct). Used by the safety-net poll.
    *
    * @return whether an active entry was turned into a tombstone
    */
