@@ -64,6 +64,22 @@ class SessionsIT {
     node.awaitWarm();
   }
 
+  /**
+   * A node whose cache and metrics the test holds, with reads that may wait a minute on a lock and no
+   * periodic poll (catch-ups happen only when the test asks); returns the cache.
+   */
+  private SessionCache startNodeWatching(Map<String, Object> overrides, Metrics metrics) throws Exception {
+    Map<String, Object> settings = new java.util.HashMap<>(overrides);
+    settings.put("DB_STATEMENT_TIMEOUT_MS", 60_000);
+    settings.put("REVOCATION_POLL_MS", 3_600_000);
+    AppConfig config = TestConfig.forDatabase(database, settings);
+    SessionCache cache = SessionCache.create(config.sessionCache());
+    node = SessionNode.start(database, config, metrics, cache);
+    client = node.client();
+    node.awaitWarm();
+    return cache;
+  }
+
   @Test
   void aCreatedSessionValidatesAndCarriesItsKeyAndDevice() throws Exception {
     startNode(Map.of());
@@ -228,13 +244,8 @@ class SessionsIT {
   @Test
   @DisplayName("a revocation that arrives during a cache miss's read wins, even when its tombstone is evicted first")
   void revocationDuringAMissWinsOverAnEvictedTombstone() throws Exception {
-    AppConfig config = TestConfig.forDatabase(database,
-        Map.of("SESSION_CACHE_MAX_ENTRIES", 1, "DB_STATEMENT_TIMEOUT_MS", 60_000, "REVOCATION_POLL_MS", 3_600_000));
     Metrics metrics = new Metrics(new SimpleMeterRegistry());
-    SessionCache cache = SessionCache.create(config.sessionCache());
-    node = SessionNode.start(database, config, metrics, cache);
-    client = node.client();
-    node.awaitWarm();
+    SessionCache cache = startNodeWatching(Map.of("SESSION_CACHE_MAX_ENTRIES", 1), metrics);
     CreatedSession first = client.create(Identity.parse("email", "evicted@example.com"), null, null).await();
     String token = insertDirectly(first.accountId());
     TokenHash hash = Tokens.hash(token);
@@ -293,12 +304,7 @@ class SessionsIT {
   @DisplayName("a revocation the safety net finds during a cache miss's read wins over the read's older snapshot")
   void caughtUpRevocationDuringAMissWinsOverTheRead() throws Exception {
     installReadGate();
-    AppConfig config = TestConfig.forDatabase(database,
-        Map.of("DB_STATEMENT_TIMEOUT_MS", 60_000, "REVOCATION_POLL_MS", 3_600_000));
-    SessionCache cache = SessionCache.create(config.sessionCache());
-    node = SessionNode.start(database, config, new Metrics(new SimpleMeterRegistry()), cache);
-    client = node.client();
-    node.awaitWarm();
+    SessionCache cache = startNodeWatching(Map.of(), new Metrics(new SimpleMeterRegistry()));
     CreatedSession cached = client.create(Identity.parse("email", "gated@example.com"), null, null).await();
     String token = insertDirectly(cached.accountId());
     TokenHash hash = Tokens.hash(token);
