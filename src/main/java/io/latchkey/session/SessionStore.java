@@ -1,5 +1,6 @@
 package io.latchkey.session;
 
+import io.latchkey.account.Identity;
 import io.latchkey.session.impl.PgSessionStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -26,6 +27,15 @@ public interface SessionStore {
    */
   Future<SessionRecord> insert(UUID sessionId, UUID accountId, TokenHash tokenHash, byte[] clientPublicKey,
       String device);
+
+  /**
+   * Inserts an active session for the account that owns {@code identity}, finding the account and inserting
+   * in one statement (the common case of a session for a known identity: one round trip).
+   *
+   * @return the stored row, or {@code null} if no account has this identity (nothing is inserted)
+   */
+  Future<SessionRecord> insertForIdentity(UUID sessionId, Identity identity, TokenHash tokenHash,
+      byte[] clientPublicKey, String device);
 
   /** The session with this token hash, active or revoked, or {@code null}. */
   Future<SessionRecord> findByHash(TokenHash tokenHash);

@@ -208,23 +208,29 @@ public final class SessionVerticle extends VerticleBase {
     TokenHash hash = Fields.tokenHash(body);
     byte[] key = Fields.optionalPublicKey(body);
     String device = Fields.optionalString(body, "device", Fields.DEVICE_MAX);
-    Future<Provisioned> account;
-    if (body.getValue("identity") != null) {
-      account = accounts.findOrCreate(identity(body));
-    } else {
-      account = Future.succeededFuture(new Provisioned(Fields.uuid(body, "account_id"), false));
+    UUID sessionId = Uuid7.next();
+    if (body.getValue("identity") == null) {
+      return sessions.insert(sessionId, Fields.uuid(body, "account_id"), hash, key, device)
+          .map(row -> created(hash, row, false));
     }
-    return account.compose(owner -> sessions.insert(Uuid7.next(), owner.accountId(), hash, key, device)
-        .map(row -> {
-          cache.putCreated(hash, new CachedSession(row.sessionId(), row.accountId(), row.clientPublicKey(),
-              row.createdAt().toEpochMilli(), 0L));
-          metrics.sessionsCreated.increment();
-          return new JsonObject()
-              .put("session_id", row.sessionId().toString())
-              .put("account_id", row.accountId().toString())
-              .put("account_created", owner.created())
-              .put("created_at_ms", row.createdAt().toEpochMilli());
-        }));
+    Identity identity = identity(body);
+    // a known identity: one statement; an unknown one: its account first (created or, if another call
+    // just created it, found), then the session
+    return sessions.insertForIdentity(sessionId, identity, hash, key, device).compose(row -> row != null
+        ? Future.succeededFuture(created(hash, row, false))
+        : accounts.findOrCreate(identity).compose(owner -> sessions.insert(sessionId, owner.accountId(), hash, key,
+            device).map(inserted -> created(hash, inserted, owner.created()))));
+  }
+
+  private JsonObject created(TokenHash hash, SessionRecord row, boolean accountCreated) {
+    cache.putCreated(hash, new CachedSession(row.sessionId(), row.accountId(), row.clientPublicKey(),
+        row.createdAt().toEpochMilli(), 0L));
+    metrics.sessionsCreated.increment();
+    return new JsonObject()
+        .put("session_id", row.sessionId().toString())
+        .put("account_id", row.accountId().toString())
+        .put("account_created", accountCreated)
+        .put("created_at_ms", row.createdAt().toEpochMilli());
   }
 
   private Future<JsonObject> get(JsonObject body) {

@@ -28,10 +28,6 @@ public final class Compare {
     int seconds = args.length > 4 ? Integer.parseInt(args[4]) : 5;
     Path work = Files.createTempDirectory("latchkey-compare");
     DatabaseTarget database = TestPostgres.freshDatabase();
-    if (scenario.equals("create") || scenario.equals("cold")) {
-      DatabaseBound.seed(database);
-    }
-
     BenchNode[] nodes = new BenchNode[2];
     try {
       nodes[0] = BenchNode.start(jars[0], Files.createDirectories(work.resolve("a")), database.url(), Map.of(),
@@ -43,6 +39,10 @@ public final class Compare {
       // started after the sessions exist, so its warm-up caches them as the first node's creation did
       nodes[1] = BenchNode.start(jars[1], Files.createDirectories(work.resolve("b")), database.url(), Map.of(),
           List.of("-Xmx512m"));
+      if (scenario.equals("create") || scenario.equals("cold")) {
+        // after both warm-ups (the schema exists, and no cold session is cached)
+        DatabaseBound.seed(database);
+      }
 
       Path script = switch (scenario) {
         case "ping" -> WrkScripts.ping(work);

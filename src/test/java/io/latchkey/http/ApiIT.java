@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -171,17 +172,25 @@ class ApiIT {
     }
 
     @Test
-    void storesTheClientKeyAndDevice() throws Exception {
-      String key = Base64.getEncoder().encodeToString(new byte[32]);
-      JsonObject created = login(new JsonObject()
-          .put("identity", new JsonObject().put("kind", "telegram").put("subject", "5550001"))
-          .put("client_public_key", key).put("device", "iPhone"));
+    void storesTheClientKeyAndDeviceOfANewAndOfAKnownIdentity() throws Exception {
+      // the first login creates the account; the second takes the known identity's one-statement path
+      for (String device : List.of("iPhone", "Pixel")) {
+        byte[] raw = new byte[32];
+        raw[0] = (byte) device.length();
+        String key = Base64.getEncoder().encodeToString(raw);
+        JsonObject created = login(new JsonObject()
+            .put("identity", new JsonObject().put("kind", "telegram").put("subject", "5550001"))
+            .put("client_public_key", key).put("device", device));
 
-      JsonObject record = Api.json(api.get(SESSIONS + "/" + created.getString("session_id"), INTERNAL));
+        JsonObject record = Api.json(api.get(SESSIONS + "/" + created.getString("session_id"), INTERNAL));
 
-      assertThat(record.getString("client_public_key")).isEqualTo(key);
-      HttpResponse<String> list = api.get("/api/v1/admin/accounts/" + created.getString("account_id") + "/sessions", ADMIN);
-      assertThat(Api.json(list).getJsonArray("sessions").getJsonObject(0).getString("device")).isEqualTo("iPhone");
+        assertThat(created.getBoolean("account_created")).isEqualTo(device.equals("iPhone"));
+        assertThat(record.getString("client_public_key")).isEqualTo(key);
+        assertThat(record.getString("account_id")).isEqualTo(created.getString("account_id"));
+        HttpResponse<String> list = api.get("/api/v1/admin/accounts/" + created.getString("account_id") + "/sessions",
+            ADMIN);
+        assertThat(Api.json(list).getJsonArray("sessions").getJsonObject(0).getString("device")).isEqualTo(device);
+      }
     }
 
     @ParameterizedTest(name = "[{index}] {0}")

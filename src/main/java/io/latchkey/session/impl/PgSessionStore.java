@@ -1,6 +1,7 @@
 package io.latchkey.session.impl;
 
 import io.latchkey.account.AccountNotFoundException;
+import io.latchkey.account.Identity;
 import io.latchkey.session.CachedSession;
 import io.latchkey.session.Revoked;
 import io.latchkey.session.SessionRecord;
@@ -46,6 +47,16 @@ public final class PgSessionStore implements SessionStore {
     return pool.preparedQuery(SessionQueries.INSERT).execute(params)
         .recover(PgErrors.foreignKeyViolationAs(AccountNotFoundException::new))
         .map(rows -> toRecord(rows.iterator().next()));
+  }
+
+  @Override
+  public Future<SessionRecord> insertForIdentity(UUID sessionId, Identity identity, TokenHash tokenHash,
+      byte[] clientPublicKey, String device) {
+    Tuple params = Tuple.of(sessionId, identity.kind().wireName(), identity.subject(),
+        Buffer.buffer(tokenHash.bytes()), clientPublicKey == null ? null : Buffer.buffer(clientPublicKey), device);
+    return pool.preparedQuery(SessionQueries.INSERT_FOR_IDENTITY).execute(params)
+        .recover(PgErrors.foreignKeyViolationAs(AccountNotFoundException::new))
+        .map(PgSessionStore::single);
   }
 
   @Override

@@ -17,6 +17,15 @@ final class SessionQueries {
       VALUES ($1, $2, $3, $4, $5)
       RETURNING""" + " " + COLUMNS;
 
+  /**
+   * The identity's account and the session insert in one statement (unique index on identities (kind,
+   * subject)); no row when no account has the identity.
+   */
+  static final String INSERT_FOR_IDENTITY = """
+      INSERT INTO sessions (session_id, account_id, token_hash, client_public_key, device)
+      SELECT $1, account_id, $4, $5, $6 FROM identities WHERE kind = $2 AND subject = $3
+      RETURNING""" + " " + COLUMNS;
+
   /** Unique index sessions_token_hash_key. */
   static final String FIND_BY_HASH = "SELECT " + COLUMNS + " FROM sessions WHERE token_hash = $1";
 
