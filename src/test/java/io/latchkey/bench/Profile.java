@@ -39,6 +39,7 @@ public final class Profile {
       String base = "http://127.0.0.1:" + node.port;
       Path script;
       String[] scriptArgs = {};
+      String[] warmUpArgs = scriptArgs;
       int connections = 64;
       int threads = 2;
       switch (scenario) {
@@ -58,11 +59,13 @@ public final class Profile {
           script = WrkScripts.cold(work);
           connections = 1;
           threads = 1;
+          // cold tokens are used once each: the warm-up takes the upper half, the recorded run the lower
+          warmUpArgs = new String[] {Integer.toString(DatabaseBound.COLD_SESSIONS / 2)};
         }
         default -> throw new IllegalArgumentException("unknown scenario " + scenario + " (ping, validate, create, cold)");
       }
       // warm the JIT first, then record a run of its own
-      Tools.wrk(threads, connections, Math.max(5, seconds / 2), script, base, scriptArgs);
+      Tools.wrk(threads, connections, Math.max(5, seconds / 2), script, base, warmUpArgs);
       String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
       String pid = Long.toString(node.process.pid());
       Tools.run(List.of(jcmd, pid, "JFR.start", "name=profile", "settings=profile"), Map.of());
