@@ -1,7 +1,8 @@
 # Sourced by bench/run and bench/compare: the load tools, the build, and the JVM that runs the harness.
 # the load generators of the suite, from Debian (as root; otherwise install them first)
-for tool in wrk hey; do
-  command -v "$tool" > /dev/null || { apt-get install -y "$tool" > /dev/null 2>&1 || { apt-get update > /dev/null && apt-get install -y "$tool" > /dev/null; }; }
+for tool in wrk:wrk h2load:nghttp2-client; do
+  command=${tool%%:*} package=${tool#*:}
+  command -v "$command" > /dev/null || { apt-get install -y "$package" > /dev/null 2>&1 || { apt-get update > /dev/null && apt-get install -y "$package" > /dev/null; }; }
 done
 
 mvn -B -q -DskipTests package test-compile dependency:build-classpath \

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Runs the external load tools (wrk, hey, pgbench) and reads their numbers. */
+/** Runs the external load tools (wrk, h2load, pgbench) and reads their numbers. */
 final class Tools {
 
   private Tools() {}
