@@ -20,8 +20,9 @@ import jdk.jfr.consumer.RecordingFile;
  * package of the running frame, by the running method, and by each {@code io.latchkey} method on the
  * stack) and what allocates. The recording itself is kept for {@code jfr} or JMC.
  *
- * <p>Usage: {@code Profile <ping|validate|create|cold> <out-dir> [seconds]}; {@code bench/run profile-NAME}.
- * The same node settings as the benchmarks: {@code java -Xmx512m -jar}, ACCESS_LOG=false.
+ * <p>Usage: {@code Profile <ping|validate|traced|create|cold> <out-dir> [seconds]}; {@code bench/run profile-NAME}.
+ * The same node settings as the benchmarks: {@code java -Xmx512m -jar}, ACCESS_LOG=false; "traced" is validate
+ * with every span exported over OTLP to a stand-in collector in this JVM.
  */
 public final class Profile {
 
@@ -35,16 +36,18 @@ public final class Profile {
     Path recording = outDir.resolve(scenario + ".jfr").toAbsolutePath();
     DatabaseTarget database = TestPostgres.freshDatabase();
 
-    try (BenchNode node = BenchNode.start(work, database.url(), Map.of(), List.of("-Xmx512m"))) {
+    try (OtlpSink collector = OtlpSink.start();
+        BenchNode node = BenchNode.start(work, database.url(),
+            scenario.equals("traced") ? collector.environment() : Map.of(), List.of("-Xmx512m"))) {
       String base = "http://127.0.0.1:" + node.port;
       Path script;
       String[] scriptArgs = {};
-      String[] warmUpArgs = scriptArgs;
+      String[] warmUpArgs = null;
       int connections = 64;
       int threads = 2;
       switch (scenario) {
         case "ping" -> script = WrkScripts.ping(work);
-        case "validate" -> {
+        case "validate", "traced" -> {
           Path tokens = Files.write(work.resolve("tokens.txt"), node.createSessions(TOKENS));
           script = WrkScripts.me(work);
           scriptArgs = new String[] {tokens.toString()};
@@ -62,7 +65,10 @@ public final class Profile {
           // cold tokens are used once each: the warm-up takes the upper half, the recorded run the lower
           warmUpArgs = new String[] {Integer.toString(DatabaseBound.COLD_SESSIONS / 2)};
         }
-        default -> throw new IllegalArgumentException("unknown scenario " + scenario + " (ping, validate, create, cold)");
+        default -> throw new IllegalArgumentException("unknown scenario " + scenario + " (ping, validate, traced, create, cold)");
+      }
+      if (warmUpArgs == null) {
+        warmUpArgs = scriptArgs;
       }
       // warm the JIT first, then record a run of its own
       Tools.wrk(threads, connections, Math.max(5, seconds / 2), script, base, warmUpArgs);

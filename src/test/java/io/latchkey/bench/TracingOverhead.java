@@ -6,8 +6,6 @@ import io.latchkey.testing.HttpProbe;
 import io.latchkey.testing.LocalCluster;
 import io.latchkey.testing.NodeProcess;
 import io.latchkey.testing.TestPostgres;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -18,7 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Validate throughput with tracing on vs off, in one run (issue 7: goal >= 0.85). Nodes on one database,
@@ -41,14 +38,7 @@ public final class TracingOverhead {
     Path work = Files.createTempDirectory("latchkey-bench-tracing");
     DatabaseTarget database = TestPostgres.freshDatabase();
 
-    Vertx collectorVertx = Vertx.vertx();
-    AtomicLong exports = new AtomicLong();
-    HttpServer collector = collectorVertx.createHttpServer()
-        .requestHandler(req -> req.body().onComplete(b -> {
-          exports.incrementAndGet();
-          req.response().putHeader("content-type", "application/x-protobuf").end();
-        }))
-        .listen(0, "127.0.0.1").await();
+    OtlpSink collector = OtlpSink.start();
 
     Map<String, String> base = Map.of(
         "DATABASE_URL", database.url(),
@@ -56,10 +46,7 @@ public final class TracingOverhead {
         "HTTP_PORT", "0",
         "INTERNAL_API_KEYS", LocalCluster.INTERNAL_KEY,
         "ACCESS_LOG", "false");
-    Map<String, String> otlp = Map.of(
-        "OTEL_TRACES_EXPORTER", "otlp",
-        "OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf",
-        "OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:" + collector.actualPort());
+    Map<String, String> otlp = collector.environment();
     List<String> labels = List.of(
         "tracing off (OTEL_TRACES_EXPORTER=none, the default)",
         "tracing on, default sampler (parent-based, always on): every span exported",
@@ -123,7 +110,7 @@ public final class TracingOverhead {
           + " the load visits them in turn, never two at once (closed loop, %d in flight, %d sessions round-robin, two"
           + " warm-up rounds)."
           + " The OTLP collector stand-in (in the bench JVM) received %d export requests. Non-200 answers: %d.",
-          CONCURRENCY, SESSIONS, exports.get(), errors));
+          CONCURRENCY, SESSIONS, collector.exports(), errors));
       rows.add("");
       rows.add("Profile: the always_off row runs the whole tracer (vertx-opentelemetry extracting the W3C context of"
           + " every request) but records nothing: its cost is within a few per cent. The rest is recording and"
@@ -138,7 +125,7 @@ public final class TracingOverhead {
     } finally {
       loads.forEach(LoadGenerator::close);
       nodes.forEach(NodeProcess::close);
-      collectorVertx.close().await();
+      collector.close();
     }
   }
 
