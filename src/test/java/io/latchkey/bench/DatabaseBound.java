@@ -33,7 +33,8 @@ public final class DatabaseBound {
     Path work = Files.createTempDirectory("latchkey-bench-db");
     DatabaseTarget database = TestPostgres.freshDatabase();
 
-    try (BenchNode node = BenchNode.start(work, database.url(), Map.of())) {
+    // the unknown-token row answers 401s to one address, which the failed-authentication limit would refuse
+    try (BenchNode node = BenchNode.start(work, database.url(), Map.of("RATE_LIMIT_AUTH_FAILURES_PER_MINUTE", "0"))) {
       // seeded after the warm-up, so none of the cold sessions is cached
       seed(database);
       String base = "http://127.0.0.1:" + node.port;
@@ -50,6 +51,11 @@ public final class DatabaseBound {
       String pingRun = Tools.wrk(1, 1, seconds, ping, base);
       System.out.println("ping, one at a time:\n" + pingRun);
       double pingMs = 1000 / Tools.wrkRate(pingRun);
+      Path unknown = WrkScripts.unknown(work);
+      Tools.wrkChecked(1, 1, Math.max(2, seconds / 2), unknown, base);
+      String unknownRun = Tools.wrkChecked(1, 1, seconds, unknown, base);
+      System.out.println("a token known to be unknown, one at a time:\n" + unknownRun);
+      double unknownMs = 1000 / Tools.wrkRate(unknownRun);
       // the miss path warmed up on the upper half of the cold sessions; measured on the lower half
       Tools.wrk(1, 1, seconds, cold, base, Integer.toString(COLD_SESSIONS / 2));
       String coldRun = Tools.wrk(1, 1, seconds, cold, base);
@@ -86,13 +92,18 @@ public final class DatabaseBound {
               coldMs / selectMs <= 2 ? "yes" : "NO"),
           String.format("| for scale: GET /api/v1/public/ping, one at a time (the HTTP round trip alone) | %.3f ms | | "
               + "%.2fx the SELECT | | |", pingMs, pingMs / selectMs),
+          String.format("| for scale: GET /api/v1/user/me with a token the node knows to be unknown (negative cache), one"
+              + " at a time: to the session verticle and back, no query (401) | %.3f ms | | %.2fx the SELECT | | |",
+              unknownMs, unknownMs / selectMs),
           "",
           String.format("wrk -t2 -c%d -d%ds and pgbench -M prepared -c %d -j 2 -T %d, alternated twice after %d s of creates"
               + " that warm the node's JIT up; cold: wrk -t1 -c1 (every request a different uncached token, after a"
               + " warm-up run on other uncached tokens) vs pgbench -c 1. The node: `java -Xmx512m -jar`, 2 HTTP"
               + " verticles, pool of 8 connections (DB_POOL_SIZE), ACCESS_LOG=false; PostgreSQL embedded, same machine."
               + " pgbench's latency is PostgreSQL's alone over a warm connection; the ping row shows what one HTTP round"
-              + " trip from wrk costs on this machine before any lookup.",
+              + " trip from wrk costs on this machine before any lookup; the unknown-token row adds what a miss costs"
+              + " the service before its query (authentication, the event-bus request to the session verticle and its"
+              + " reply, on other threads).",
               CONCURRENCY, seconds, CONCURRENCY, seconds, WARM_UP_SECONDS));
       System.out.println(table);
       Files.writeString(out, table + "\n");

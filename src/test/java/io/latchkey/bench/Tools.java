@@ -34,21 +34,39 @@ final class Tools {
     return number(output, "Requests/sec:\\s+([0-9.]+)");
   }
 
-  /** A wrk run with a Lua script; returns its output. */
+  /** A wrk run with a Lua script; returns its output. Any answer but a 2xx fails it. */
   static String wrk(int threads, int connections, int seconds, Path script, String url, String... scriptArgs)
       throws IOException, InterruptedException {
+    String output = wrkAnswered(threads, connections, seconds, script, url, scriptArgs);
+    if (output.contains("Non-2xx or 3xx responses")) {
+      // a 4xx is cheaper than the route's real work: such a run measures the wrong thing
+      throw new IllegalStateException("wrk got error answers:\n" + output);
+    }
+    return output;
+  }
+
+  /**
+   * A wrk run whose answers the script checks itself (it prints {@code status N} for one it did not expect,
+   * which fails the run); returns its output.
+   */
+  static String wrkChecked(int threads, int connections, int seconds, Path script, String url, String... scriptArgs)
+      throws IOException, InterruptedException {
+    String output = wrkAnswered(threads, connections, seconds, script, url, scriptArgs);
+    if (output.contains("status ")) {
+      throw new IllegalStateException("wrk got unexpected answers:\n" + output);
+    }
+    return output;
+  }
+
+  private static String wrkAnswered(int threads, int connections, int seconds, Path script, String url,
+      String... scriptArgs) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("wrk", "-t" + threads, "-c" + connections, "-d" + seconds + "s",
         "--latency", "-s", script.toString(), url));
     if (scriptArgs.length > 0) {
       command.add("--");
       command.addAll(List.of(scriptArgs));
     }
-    String output = run(command, Map.of());
-    if (output.contains("Non-2xx or 3xx responses")) {
-      // a 4xx is cheaper than the route's real work: such a run measures the wrong thing
-      throw new IllegalStateException("wrk got error answers:\n" + output);
-    }
-    return output;
+    return run(command, Map.of());
   }
 
   /** pgbench with a custom script against the test database. */

@@ -49,6 +49,22 @@ final class WrkScripts {
   }
 
   /**
+   * {@code GET /api/v1/user/me} with one well-formed token that no session has: after the first request the
+   * node's negative cache knows it, so each request crosses to the session verticle and back without a
+   * query, and is answered 401; any other answer is printed.
+   */
+  static Path unknown(Path dir) throws IOException {
+    return Tools.write(dir, "unknown.lua", """
+        function request()
+          return wrk.format("GET", "/api/v1/user/me", { ["Authorization"] = "Bearer lk_" .. string.rep("u", 43) })
+        end
+        function response(status)
+          if status ~= 401 then print("status " .. status) end
+        end
+        """);
+  }
+
+  /**
    * {@code GET /api/v1/user/me} with each seeded cold token once, in order (see {@link DatabaseBound#seed}),
    * after the number given as the script's argument (0 if none); any answer but 200 is printed.
    */
