@@ -37,12 +37,9 @@ final class Tools {
   /** A wrk run with a Lua script; returns its output. Any answer but a 2xx fails it. */
   static String wrk(int threads, int connections, int seconds, Path script, String url, String... scriptArgs)
       throws IOException, InterruptedException {
-    String output = wrkAnswered(threads, connections, seconds, script, url, scriptArgs);
-    if (output.contains("Non-2xx or 3xx responses")) {
-      // a 4xx is cheaper than the route's real work: such a run measures the wrong thing
-      throw new IllegalStateException("wrk got error answers:\n" + output);
-    }
-    return output;
+    // a 4xx is cheaper than the route's real work: such a run measures the wrong thing
+    return failIfContains("Non-2xx or 3xx responses", "wrk got error answers",
+        wrkAnswered(threads, connections, seconds, script, url, scriptArgs));
   }
 
   /**
@@ -51,9 +48,13 @@ final class Tools {
    */
   static String wrkChecked(int threads, int connections, int seconds, Path script, String url, String... scriptArgs)
       throws IOException, InterruptedException {
-    String output = wrkAnswered(threads, connections, seconds, script, url, scriptArgs);
-    if (output.contains("status ")) {
-      throw new IllegalStateException("wrk got unexpected answers:\n" + output);
+    return failIfContains("status ", "wrk got unexpected answers",
+        wrkAnswered(threads, connections, seconds, script, url, scriptArgs));
+  }
+
+  private static String failIfContains(String marker, String problem, String output) {
+    if (output.contains(marker)) {
+      throw new IllegalStateException(problem + ":\n" + output);
     }
     return output;
   }
