@@ -22,7 +22,10 @@ import jdk.jfr.consumer.RecordingFile;
  *
  * <p>Usage: {@code Profile <ping|validate|traced|create|cold> <out-dir> [seconds]}; {@code bench/run profile-NAME}.
  * The same node settings as the benchmarks: {@code java -Xmx512m -jar}, ACCESS_LOG=false; "traced" is validate
- * with every span exported over OTLP to a stand-in collector in this JVM.
+ * with every span exported over OTLP to a stand-in collector in this JVM. Starting the recording sends
+ * the JIT compiling again (in a one-at-a-time cold run the compiler threads took more CPU than the event
+ * loops while it recorded, against a sixth of it without a recording): read its CPU per request, printed
+ * by thread, with that in mind; the benchmarks themselves never record.
  */
 public final class Profile {
 
@@ -70,19 +73,26 @@ public final class Profile {
       if (warmUpArgs == null) {
         warmUpArgs = scriptArgs;
       }
-      // warm the JIT first, then record a run of its own
-      Tools.wrk(threads, connections, Math.max(5, seconds / 2), script, base, warmUpArgs);
+      // warm the JIT first (one connection alone warms it too slowly: more of them), then record a run of its own
+      Tools.wrk(threads, Math.max(4, connections), Math.max(5, seconds / 2), script, base, warmUpArgs);
       String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
       String pid = Long.toString(node.process.pid());
       Tools.run(List.of(jcmd, pid, "JFR.start", "name=profile", "settings=profile"), Map.of());
+      Map<String, Long> threadsBefore = threadCpuNanos(node.process.pid());
+      long systemBefore = systemCpuNanos(node.process.pid());
       long cpuBefore = cpuNanos(node.process.pid());
       String run = Tools.wrk(threads, connections, seconds, script, base, scriptArgs);
       long cpu = cpuNanos(node.process.pid()) - cpuBefore;
+      long system = systemCpuNanos(node.process.pid()) - systemBefore;
+      Map<String, Long> threadCpu = new HashMap<>();
+      threadCpuNanos(node.process.pid()).forEach((thread, nanos) ->
+          threadCpu.merge(thread, nanos - threadsBefore.getOrDefault(thread, 0L), Long::sum));
       Tools.run(List.of(jcmd, pid, "JFR.stop", "name=profile", "filename=" + recording), Map.of());
       double rate = Tools.wrkRate(run);
       String summary = "wrk -t" + threads + " -c" + connections + " -d" + seconds + "s: "
-          + String.format("%.0f req/s; the node's CPU time per request: %.1f us", rate, cpu / 1000.0 / (rate * seconds))
-          + "\n" + summarise(recording);
+          + String.format("%.0f req/s; the node's CPU time per request: %.1f us, of which in the kernel %.1f us", rate,
+              cpu / 1000.0 / (rate * seconds), system / 1000.0 / (rate * seconds))
+          + "\n" + threadTable(threadCpu, rate * seconds) + summarise(recording);
       System.out.println(summary);
       Files.writeString(outDir.resolve(scenario + ".txt"), summary);
       System.out.println("recording: " + recording);
@@ -91,9 +101,52 @@ public final class Profile {
 
   /** User + system CPU time of a process so far, from /proc (clock ticks of 10 ms). */
   static long cpuNanos(long pid) throws java.io.IOException {
-    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    String[] fields = stat(pid);
     return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10_000_000L;
+  }
+
+  /** System (kernel) CPU time of a process so far, from /proc (clock ticks of 10 ms). */
+  static long systemCpuNanos(long pid) throws java.io.IOException {
+    return Long.parseLong(stat(pid)[12]) * 10_000_000L;
+  }
+
+  /** The fields of /proc/PID/stat after the command name (the state is field 0). */
+  private static String[] stat(long pid) throws java.io.IOException {
+    return fields(Files.readString(Path.of("/proc/" + pid + "/stat")));
+  }
+
+  private static String[] fields(String stat) {
+    return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+  }
+
+  /**
+   * CPU time so far of each of a process's threads, by the kernel's thread name with numbers folded
+   * ({@code C2 CompilerThre}, {@code GC Thread#}, {@code vert.x-eventloo}): native threads too, which
+   * JFR's execution samples do not see.
+   */
+  static Map<String, Long> threadCpuNanos(long pid) throws java.io.IOException {
+    Map<String, Long> byName = new HashMap<>();
+    try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+      for (Path task : tasks.toList()) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "#");
+          String[] f = fields(stat);
+          byName.merge(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L, Long::sum);
+        } catch (java.nio.file.NoSuchFileException ended) {
+          // the thread ended between the listing and the read
+        }
+      }
+    }
+    return byName;
+  }
+
+  private static String threadTable(Map<String, Long> threadCpu, double requests) {
+    StringBuilder out = new StringBuilder("the node's CPU time per request by thread (all threads, from /proc):\n");
+    threadCpu.entrySet().stream().filter(e -> e.getValue() > 0)
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+        .forEach(e -> out.append(String.format("  %8.1f us  %s%n", e.getValue() / 1000.0 / requests, e.getKey())));
+    return out.toString();
   }
 
   static String summarise(Path recording) throws Exception {
