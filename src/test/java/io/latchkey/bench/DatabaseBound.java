@@ -101,8 +101,9 @@ public final class DatabaseBound {
               unknownMs, unknownMs / selectMs),
           "",
           String.format("wrk -t2 -c%d -d%ds and pgbench -M prepared -c %d -j 2 -T %d, alternated twice after %d s of creates"
-              + " that warm the node's JIT up; cold: wrk -t1 -c1 (every request a different uncached token) vs pgbench -c 1, after"
-              + " %d s of wrk -t1 -c4 on ping, a known-unknown token and other uncached tokens to warm the JIT up. The node: `java -Xmx512m -jar`, 2 HTTP"
+              + " that warm the node's JIT up; cold: wrk -t1 -c1 (every request a different uncached token) vs"
+              + " pgbench -c 1, after %d s of wrk -t1 -c4 on ping, a known-unknown token and other uncached tokens to"
+              + " warm the JIT up. The node: `java -Xmx512m -jar`, 2 HTTP"
               + " verticles, pool of 8 connections (DB_POOL_SIZE), ACCESS_LOG=false; PostgreSQL embedded, same machine."
               + " pgbench's latency is PostgreSQL's alone over a warm connection; the ping row shows what one HTTP round"
               + " trip from wrk costs on this machine before any lookup; the unknown-token row adds what a miss costs"

@@ -23,9 +23,10 @@ import jdk.jfr.consumer.RecordingFile;
  * <p>Usage: {@code Profile <ping|validate|traced|create|cold> <out-dir> [seconds]}; {@code bench/run profile-NAME}.
  * The same node settings as the benchmarks: {@code java -Xmx512m -jar}, ACCESS_LOG=false; "traced" is validate
  * with every span exported over OTLP to a stand-in collector in this JVM. Starting the recording sends
- * the JIT compiling again (in a one-at-a-time cold run the compiler threads took more CPU than the event
- * loops while it recorded, against a sixth of it without a recording): read its CPU per request, printed
- * by thread, with that in mind; the benchmarks themselves never record.
+ * the JIT compiling again (in one-at-a-time cold runs the compiler threads took more CPU than the event
+ * loops while it recorded, a quarter to a half of it without a recording): read its CPU per request,
+ * printed by thread, with that in mind. With {@code PROFILE_RECORD=false} in the environment it records
+ * nothing and prints only the CPU per request by thread, as the benchmarks run (they never record).
  */
 public final class Profile {
 
@@ -77,7 +78,10 @@ public final class Profile {
       Tools.wrk(threads, Math.max(4, connections), Math.max(5, seconds / 2), script, base, warmUpArgs);
       String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
       String pid = Long.toString(node.process.pid());
-      Tools.run(List.of(jcmd, pid, "JFR.start", "name=profile", "settings=profile"), Map.of());
+      boolean record = !"false".equals(System.getenv("PROFILE_RECORD"));
+      if (record) {
+        Tools.run(List.of(jcmd, pid, "JFR.start", "name=profile", "settings=profile"), Map.of());
+      }
       Map<String, Long> threadsBefore = threadCpuNanos(node.process.pid());
       long systemBefore = systemCpuNanos(node.process.pid());
       long cpuBefore = cpuNanos(node.process.pid());
@@ -87,15 +91,19 @@ public final class Profile {
       Map<String, Long> threadCpu = new HashMap<>();
       threadCpuNanos(node.process.pid()).forEach((thread, nanos) ->
           threadCpu.merge(thread, nanos - threadsBefore.getOrDefault(thread, 0L), Long::sum));
-      Tools.run(List.of(jcmd, pid, "JFR.stop", "name=profile", "filename=" + recording), Map.of());
+      if (record) {
+        Tools.run(List.of(jcmd, pid, "JFR.stop", "name=profile", "filename=" + recording), Map.of());
+      }
       double rate = Tools.wrkRate(run);
       String summary = "wrk -t" + threads + " -c" + connections + " -d" + seconds + "s: "
           + String.format("%.0f req/s; the node's CPU time per request: %.1f us, of which in the kernel %.1f us", rate,
               cpu / 1000.0 / (rate * seconds), system / 1000.0 / (rate * seconds))
-          + "\n" + threadTable(threadCpu, rate * seconds) + summarise(recording);
+          + "\n" + threadTable(threadCpu, rate * seconds) + (record ? summarise(recording) : "(not recorded)\n");
       System.out.println(summary);
       Files.writeString(outDir.resolve(scenario + ".txt"), summary);
-      System.out.println("recording: " + recording);
+      if (record) {
+        System.out.println("recording: " + recording);
+      }
     }
   }
 
