@@ -81,6 +81,7 @@ class CrashRestartIT {
       HttpResponse<String> last = api.delete("/api/v1/user/sessions/current", second.token());
       assertThat(last.statusCode()).isEqualTo(204);
       revoked.add(second);
+      assertThat(first.output()).doesNotContain(password());
       long postgres = postmasterPid();
       first.kill();
       if (killDatabaseToo) {
@@ -109,6 +110,7 @@ class CrashRestartIT {
         assertThat(second.output()).contains("stopping it with a fast shutdown");
         assertThat(client.isValid(2)).as("the left-over server's client was disconnected").isFalse();
       }
+      assertThat(second.output()).doesNotContain(password());
       assertThat(second.terminate(Duration.ofSeconds(30))).isEqualTo(143);
     }
   }
@@ -135,9 +137,8 @@ class CrashRestartIT {
   /** A client of the node's PostgreSQL that is not the node, as nodes 2 and 3 of the README's cluster. */
   private Connection connectToTheEmbeddedServer() throws Exception {
     int port = Integer.parseInt(Files.readAllLines(workDir.resolve("data/postgres/postmaster.pid")).get(3).trim());
-    String password = Files.readString(workDir.resolve("data/postgres.password")).strip();
     Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres",
-        "postgres", password);
+        "postgres", password());
     assertThat(connection.isValid(2)).isTrue();
     return connection;
   }
@@ -148,6 +149,11 @@ class CrashRestartIT {
     if (Files.exists(workDir.resolve("data/postgres/postmaster.pid"))) {
       ProcessHandle.of(postmasterPid()).ifPresent(ProcessHandle::destroyForcibly);
     }
+  }
+
+  /** The embedded server's password, which every client needs and no log may show. */
+  private String password() throws Exception {
+    return Files.readString(workDir.resolve("data/postgres.password")).strip();
   }
 
   private long postmasterPid() throws Exception {
