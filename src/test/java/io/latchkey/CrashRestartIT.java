@@ -9,6 +9,8 @@ import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Durability across a crash: the packaged node on its embedded PostgreSQL is killed with SIGKILL right
  * after answering revocations, then started again on the same data directory. Every revocation it
- * answered 2xx must still hold, and every session it never revoked must still work.
+ * answered 2xx must still hold, and every session it never revoked must still work. Along the way: a
+ * second start on the live node's data directory is refused and harms nothing, and the left-over server
+ * is taken over although another client (standing in for the nodes of a cluster) is still connected.
  */
 class CrashRestartIT {
 
@@ -49,8 +53,14 @@ class CrashRestartIT {
         "HTTP_PORT", "0", "INTERNAL_API_KEYS", INTERNAL, "ADMIN_API_KEYS", ADMIN, "ACCESS_LOG", "false");
     List<Session> live = new ArrayList<>();
     List<Session> revoked = new ArrayList<>();
+    Connection otherNode = null;
     try (NodeProcess first = NodeProcess.start(workDir, env)) {
-      Api api = new Api(HttpProbe.awaitReady(first.awaitListening(START), START).uri().getPort());
+      int port = HttpProbe.awaitReady(first.awaitListening(START), START).uri().getPort();
+      Api api = new Api(port);
+      if (!killDatabaseToo) {
+        secondStartIsRefused(env, first, port);
+        otherNode = connectToTheEmbeddedServer();
+      }
       List<Session> sessions = new ArrayList<>();
       for (int i = 0; i < 12; i++) {
         sessions.add(create(api, "crash-" + i + "@example.com"));
@@ -71,6 +81,7 @@ class CrashRestartIT {
       HttpResponse<String> last = api.delete("/api/v1/user/sessions/current", second.token());
       assertThat(last.statusCode()).isEqualTo(204);
       revoked.add(second);
+      assertThat(first.output()).doesNotContain(password());
       long postgres = postmasterPid();
       first.kill();
       if (killDatabaseToo) {
@@ -83,7 +94,7 @@ class CrashRestartIT {
       live.addAll(sessions.subList(3, sessions.size() - 1));
     }
 
-    try (NodeProcess second = NodeProcess.start(workDir, env)) {
+    try (Connection client = otherNode; NodeProcess second = NodeProcess.start(workDir, env)) {
       Api api = new Api(HttpProbe.awaitReady(second.awaitListening(START), START).uri().getPort());
       for (Session session : revoked) {
         assertThat(api.get("/api/v1/user/me", session.token()).statusCode()).as("revoked before the crash").isEqualTo(401);
@@ -96,10 +107,40 @@ class CrashRestartIT {
       assertThat(api.get("/api/v1/internal/sessions/" + revoked.get(1).id(), INTERNAL).body())
           .contains("\"status\":\"revoked\"");
       if (!killDatabaseToo) {
-        assertThat(second.output()).contains("Stopping the embedded PostgreSQL a previous run left");
+        assertThat(second.output()).contains("stopping it with a fast shutdown");
+        assertThat(client.isValid(2)).as("the left-over server's client was disconnected").isFalse();
       }
+      assertThat(second.output()).doesNotContain(password());
       assertThat(second.terminate(Duration.ofSeconds(30))).isEqualTo(143);
     }
+  }
+
+  /**
+   * Runs the same command again in the same directory while the node is up: the second process exits 1
+   * at once naming the directory and the live node's pid, the embedded server is untouched, and the
+   * node still writes and is ready.
+   */
+  private void secondStartIsRefused(Map<String, String> env, NodeProcess first, int port) throws Exception {
+    String postmaster = Files.readString(workDir.resolve("data/postgres/postmaster.pid"));
+    assertThat(Files.readString(workDir.resolve("data/latchkey.lock")).strip()).isEqualTo(Long.toString(first.pid()));
+    try (NodeProcess intruder = NodeProcess.start(workDir, env)) {
+      assertThat(intruder.awaitExit(Duration.ofSeconds(30))).isEqualTo(1);
+      assertThat(intruder.output()).contains("DATA_DIR " + workDir.resolve("data") + " is in use")
+          .contains("pid " + first.pid()).doesNotContain("listening");
+    }
+    assertThat(Files.readString(workDir.resolve("data/postgres/postmaster.pid"))).isEqualTo(postmaster);
+    assertThat(Files.readString(workDir.resolve("data/latchkey.lock")).strip()).isEqualTo(Long.toString(first.pid()));
+    create(new Api(port), "after-second-start@example.com");
+    assertThat(HttpProbe.get(port, "/readyz").statusCode()).isEqualTo(200);
+  }
+
+  /** A client of the node's PostgreSQL that is not the node, as nodes 2 and 3 of the README's cluster. */
+  private Connection connectToTheEmbeddedServer() throws Exception {
+    int port = Integer.parseInt(Files.readAllLines(workDir.resolve("data/postgres/postmaster.pid")).get(3).trim());
+    Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres",
+        "postgres", password());
+    assertThat(connection.isValid(2)).isTrue();
+    return connection;
   }
 
   /** A failed test must not leave a PostgreSQL server running behind it. */
@@ -108,6 +149,11 @@ class CrashRestartIT {
     if (Files.exists(workDir.resolve("data/postgres/postmaster.pid"))) {
       ProcessHandle.of(postmasterPid()).ifPresent(ProcessHandle::destroyForcibly);
     }
+  }
+
+  /** The embedded server's password, which every client needs and no log may show. */
+  private String password() throws Exception {
+    return Files.readString(workDir.resolve("data/postgres.password")).strip();
   }
 
   private long postmasterPid() throws Exception {
