@@ -21,6 +21,7 @@ public record AppConfig(
     int httpMaxHeaderBytes,
     int httpMaxInitialLineBytes,
     int httpIdleTimeoutSeconds,
+    Duration httpHeaderTimeout,
     RateLimitConfig rateLimits,
     Optional<String> databaseUrl,
     Path dataDir,
@@ -47,7 +48,8 @@ public record AppConfig(
   /** The setting names, in the order the README documents them. */
   public static final List<String> NAMES = List.of(
       "HTTP_HOST", "HTTP_PORT", "HTTP_INSTANCES", "HTTP_SHUTDOWN_GRACE_MS", "HTTP_MAX_BODY_BYTES",
-      "HTTP_MAX_HEADER_BYTES", "HTTP_MAX_INITIAL_LINE_BYTES", "HTTP_IDLE_TIMEOUT_SECONDS", "HTTP_TRUSTED_PROXY_HOPS",
+      "HTTP_MAX_HEADER_BYTES", "HTTP_MAX_INITIAL_LINE_BYTES", "HTTP_IDLE_TIMEOUT_SECONDS", "HTTP_HEADER_TIMEOUT_MS",
+      "HTTP_TRUSTED_PROXY_HOPS",
       "RATE_LIMIT_AUTH_FAILURES_PER_MINUTE", "RATE_LIMIT_AUTH_FAILURES_BURST", "RATE_LIMIT_PUBLIC_PER_SECOND",
       "RATE_LIMIT_PUBLIC_BURST", "RATE_LIMIT_MAX_ADDRESSES",
       "INTERNAL_API_KEYS", "ADMIN_API_KEYS",
@@ -108,6 +110,7 @@ public record AppConfig(
         s.intValue("HTTP_MAX_HEADER_BYTES", 1024, 1_048_576),
         s.intValue("HTTP_MAX_INITIAL_LINE_BYTES", 256, 1_048_576),
         s.intValue("HTTP_IDLE_TIMEOUT_SECONDS", 0, 86_400),
+        Duration.ofMillis(s.longValue("HTTP_HEADER_TIMEOUT_MS", 0, 3_600_000)),
         new RateLimitConfig(
             s.intValue("HTTP_TRUSTED_PROXY_HOPS", 0, 10),
             RateLimit.perMinute(s.longValue("RATE_LIMIT_AUTH_FAILURES_PER_MINUTE", 0, 6_000_000),

@@ -72,14 +72,18 @@ final class Guards {
   }
 
   /**
-   * The credential of an {@code Authorization: Bearer …} header.
+   * The credential of an {@code Authorization: Bearer …} header: every tier reads its credentials here.
    *
-   * @throws HttpException 401 when the header is missing or uses another scheme
+   * @throws HttpException 401 when the header is missing or uses another scheme; 400 when there are two (which
+   *     one counts would depend on who reads them: a proxy in front may have checked the other)
    */
   private static String bearer(RoutingContext ctx) {
     String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
     if (header == null) {
       throw new HttpException(401, "Credentials are required: Authorization: Bearer <credential>.");
+    }
+    if (ctx.request().headers().getAll(HttpHeaders.AUTHORIZATION).size() > 1) {
+      throw new HttpException(400, "Send one Authorization header, not several.");
     }
     if (header.length() <= BEARER.length() || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
       throw new HttpException(401, "The Authorization header must use the Bearer scheme.");

@@ -45,6 +45,7 @@ public final class HttpVerticle extends VerticleBase {
   private final RateLimitGuard limits;
   private HttpServer server;
   private HttpServer management;
+  private long sweep = -1;
 
   /**
    * A verticle with rate limits of its own, that asks the session verticle for every lookup.
@@ -76,7 +77,14 @@ public final class HttpVerticle extends VerticleBase {
       server = createServer(serverOptions(config.httpHost()));
       // port 0 asks for a random port; -1 makes every instance share the one random port chosen
       int port = config.httpPort() == 0 ? -1 : config.httpPort();
-      Future<HttpServer> api = server.requestHandler(MalformedRequests.beforeRouting(router(openApi))).listen(port);
+      ConnectionGuard connections = new ConnectionGuard(config.httpHeaderTimeout(), config.httpIdleTimeoutSeconds());
+      if (!config.httpHeaderTimeout().isZero()) {
+        sweep = vertx.setPeriodic(ConnectionGuard.sweepPeriodMillis(config.httpHeaderTimeout()), id -> connections.sweep());
+      }
+      Future<HttpServer> api = server.connectionHandler(connections::connected)
+          .invalidRequestHandler(connections.watching(invalidRequests()))
+          .requestHandler(connections.watching(MalformedRequests.beforeRouting(router(openApi))))
+          .listen(port);
       if (config.metricsPort() == 0) {
         return api.<Void>mapEmpty();
       }
@@ -105,8 +113,11 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private HttpServer createServer(HttpServerOptions options) {
-    return vertx.createHttpServer(options)
-        .invalidRequestHandler(new InvalidRequests(config.httpMaxInitialLineBytes(), config.httpMaxHeaderBytes()));
+    return vertx.createHttpServer(options).invalidRequestHandler(invalidRequests());
+  }
+
+  private InvalidRequests invalidRequests() {
+    return new InvalidRequests(config.httpMaxInitialLineBytes(), config.httpMaxHeaderBytes());
   }
 
   /** Every route of the service; the OpenAPI test walks this same router. */
@@ -147,12 +158,19 @@ public final class HttpVerticle extends VerticleBase {
       router.route("/api/v1/public/*").handler(limits::limitPublicRequests);
     }
     // only methods that carry a body pay for reading one (a GET is answered without it); three routes, since
-    // vertx-web wants a body handler first on its own route
+    // vertx-web wants a body handler first on its own route. The routes take every method and pass the others
+    // on: a route restricted to methods would make vertx-web answer any other method on any /api/v1 path,
+    // unknown ones included, with 405 instead of 404
     BodyHandler bodies = BodyHandler.create(false).setBodyLimit(config.httpMaxBodyBytes());
     for (Handler<RoutingContext> step : List.<Handler<RoutingContext>>of(FailureHandler::readingBody, bodies,
         FailureHandler::bodyRead)) {
-      router.route("/api/v1/*").method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH)
-          .method(HttpMethod.DELETE).handler(step);
+      router.route("/api/v1/*").handler(ctx -> {
+        if (carriesBody(ctx.request().method())) {
+          step.handle(ctx);
+        } else {
+          ctx.next();
+        }
+      });
     }
     router.route("/api/v1/public/*").subRouter(PublicApi.router(vertx, openApi));
     router.route("/api/v1/user/*").subRouter(UserApi.router(vertx, sessions, userAuthentication, signatures));
@@ -161,15 +179,17 @@ public final class HttpVerticle extends VerticleBase {
 
     FailureHandler failures = new FailureHandler(limits);
     router.route().failureHandler(failures);
-    for (int status : new int[] {400, 401, 403, 404, 405, 413, 415, 500}) {
+    for (int status : new int[] {400, 401, 403, 404, 413, 415, 500}) {
       router.errorHandler(status, failures);
     }
+    router.errorHandler(405, Routes.allowing(router, failures));
     return router;
   }
 
   /** Graceful: stop accepting, let in-flight requests finish within the grace period, then close. */
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(sweep);
     Future<Void> api = server.shutdown(config.httpShutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
     return management == null ? api : Future.all(api, management.close());
   }
@@ -177,6 +197,11 @@ public final class HttpVerticle extends VerticleBase {
   /** The port this instance listens on (the real one when 0 was configured). */
   public int actualPort() {
     return server.actualPort();
+  }
+
+  private static boolean carriesBody(HttpMethod method) {
+    return method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH
+        || method == HttpMethod.DELETE;
   }
 
   private static void noStore(RoutingContext ctx) {

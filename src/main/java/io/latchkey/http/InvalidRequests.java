@@ -1,7 +1,9 @@
 package io.latchkey.http;
 
+import io.netty.handler.codec.http.ContentLengthNotAllowedException;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.codec.http.TransferEncodingNotAllowedException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -44,6 +46,12 @@ final class InvalidRequests implements Handler<HttpServerRequest> {
     }
     if (cause instanceof TooLongHttpHeaderException) {
       return Problem.ofStatus(431, "The request headers are larger than " + maxHeaderBytes + " bytes in all.");
+    }
+    if (cause instanceof ContentLengthNotAllowedException) {
+      return Problem.ofStatus(400, "A request must not carry both Content-Length and Transfer-Encoding.");
+    }
+    if (cause instanceof TransferEncodingNotAllowedException) {
+      return Problem.ofStatus(400, "Transfer-Encoding needs HTTP/1.1.");
     }
     return Problem.ofStatus(400, "The request is not well-formed HTTP.");
   }

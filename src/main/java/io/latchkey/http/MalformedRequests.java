@@ -6,10 +6,13 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 
 /**
- * Answers requests whose target is not a URI at all, before any router sees them, with the same
- * problem+json as every other error: a path or query with a broken %-escape (vertx-web fails inside its
- * routing on such a path, and every handler that reads a query parameter, its own authorisation handler
- * included, throws on such a query). What the HTTP decoder cannot parse is {@link InvalidRequests}' job.
+ * Answers requests whose target is not a URI at all, or whose framing is ambiguous, before any router sees
+ * them, with the same problem+json as every other error: a path or query with a broken %-escape (vertx-web
+ * fails inside its routing on such a path, and every handler that reads a query parameter, its own
+ * authorisation handler included, throws on such a query), and a transfer coding other than one
+ * {@code chunked} (RFC 9112 §6.1: a proxy in front may frame such a request otherwise, so the connection is
+ * closed after the answer). What the HTTP decoder cannot parse, Content-Length together with
+ * Transfer-Encoding included, is {@link InvalidRequests}' job.
  */
 final class MalformedRequests {
 
@@ -18,6 +21,12 @@ final class MalformedRequests {
   /** Passes a request on to {@code router} only if its path and query are URI parts (RFC 3986: every % starts %XX). */
   static Handler<HttpServerRequest> beforeRouting(Handler<HttpServerRequest> router) {
     return request -> {
+      String coding = request.getHeader(HttpHeaders.TRANSFER_ENCODING);
+      if (coding != null && !chunkedAlone(request, coding)) {
+        refuse(request, Problem.ofStatus(400, "The only transfer coding accepted is a single 'chunked', without "
+            + "Content-Length."));
+        return;
+      }
       if (escapesWellFormed(request.path()) && escapesWellFormed(request.query())) {
         router.handle(request);
         return;
@@ -25,6 +34,17 @@ final class MalformedRequests {
       Problem problem = Problem.ofStatus(400, "The request target is malformed: a % must start a %XX escape.");
       send(request, problem).end(problem.toJson().toBuffer());
     };
+  }
+
+  private static boolean chunkedAlone(HttpServerRequest request, String coding) {
+    return coding.trim().equalsIgnoreCase("chunked") && request.headers().getAll(HttpHeaders.TRANSFER_ENCODING).size() == 1
+        && !request.headers().contains(HttpHeaders.CONTENT_LENGTH);
+  }
+
+  /** Answers {@code problem} and closes the connection: what else the client sent on it cannot be trusted. */
+  static void refuse(HttpServerRequest request, Problem problem) {
+    send(request, problem).putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE).end(problem.toJson().toBuffer());
+    request.connection().close();
   }
 
   private static HttpServerResponse send(HttpServerRequest request, Problem problem) {

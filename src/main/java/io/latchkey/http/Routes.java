@@ -2,14 +2,20 @@ package io.latchkey.http;
 
 import io.latchkey.telemetry.RequestTiming;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Declares a tier's routes, each named after its template ({@code GET /api/v1/user/sessions/{id}}) for
- * the request-timing middleware, the metrics and the server span.
+ * the request-timing middleware, the metrics and the server span; and names them in a 405's {@code Allow}.
  */
 final class Routes {
 
@@ -36,5 +42,59 @@ final class Routes {
   private Route add(HttpMethod method, String path, Handler<RoutingContext> action) {
     String template = method.name() + " " + prefix + path.replaceAll(":([a-z_]+)", "{$1}");
     return router.route(method, path).handler(RequestTiming.route(template)).handler(action);
+  }
+
+  /**
+   * Puts on a 405 the {@code Allow} header RFC 9110 §15.5.6 requires, then hands it to {@code next}. vertx-web
+   * decides 405 (some route has the path, none the method) but names the methods only in its own bare answer:
+   * the methods of every route whose path matches are collected here from {@code root} and its sub-routers,
+   * once, when the router is complete.
+   */
+  static Handler<RoutingContext> allowing(Router root, Handler<RoutingContext> next) {
+    Map<String, Set<HttpMethod>> methodsByPath = new LinkedHashMap<>();
+    collect(root, "", methodsByPath);
+    return ctx -> {
+      String path = ctx.normalizedPath();
+      Set<HttpMethod> allowed = new LinkedHashSet<>();
+      methodsByPath.forEach((template, methods) -> {
+        if (matches(template, path)) {
+          allowed.addAll(methods);
+        }
+      });
+      if (!allowed.isEmpty()) {
+        ctx.response().putHeader(HttpHeaders.ALLOW, allowed.stream().map(HttpMethod::name).collect(Collectors.joining(", ")));
+      }
+      next.handle(ctx);
+    };
+  }
+
+  private static void collect(Router router, String prefix, Map<String, Set<HttpMethod>> into) {
+    for (Route route : router.getRoutes()) {
+      String path = route.getPath();
+      if (route.getSubRouter() != null) {
+        collect(route.getSubRouter(), prefix + withoutTrailingSlash(path), into);
+      } else if (path != null && !route.isRegexPath() && route.methods() != null && !route.methods().isEmpty()) {
+        into.computeIfAbsent(prefix + path, p -> new LinkedHashSet<>()).addAll(route.methods());
+      }
+    }
+  }
+
+  /** Segment by segment, equal or a {@code :parameter} (any non-empty segment); a trailing slash is no segment. */
+  private static boolean matches(String template, String path) {
+    String[] t = template.split("/", -1);
+    String[] p = withoutTrailingSlash(path).split("/", -1);
+    if (t.length != p.length) {
+      return false;
+    }
+    for (int i = 0; i < t.length; i++) {
+      if (!t[i].equals(p[i]) && !(t[i].startsWith(":") && !p[i].isEmpty())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String withoutTrailingSlash(String path) {
+    return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
   }
 }

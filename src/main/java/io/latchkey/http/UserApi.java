@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -19,6 +20,8 @@ import java.util.UUID;
  * asserted by a gateway). A user can only see and revoke their own sessions; anyone else's is 404.
  */
 final class UserApi {
+
+  private static final String KEEP_CURRENT = "keep_current";
 
   private final SessionClient sessions;
 
@@ -76,11 +79,42 @@ final class UserApi {
         .put("account_id", Caller.accountId(user).toString())
         .put("reason", "logout-everywhere")
         .put("by", "user");
-    if (Inputs.queryFlag(ctx, "keep_current")) {
+    if (keepCurrent(ctx)) {
       request.put("keep_session_id", currentSession(user).toString());
     }
     Replies.json(ctx, 200, sessions.call(SessionAddresses.REVOKE_ALL, request),
         reply -> new JsonObject().put("revoked", reply.getInteger("revoked")));
+  }
+
+  /**
+   * {@code keep_current} is a query parameter only, named in lower case, given at most once, {@code true} or
+   * {@code false}; anything else (twice, another case, another value, a request body) is 400 before anything
+   * is revoked: a request that could be read two ways must not revoke either way.
+   */
+  private static boolean keepCurrent(RoutingContext ctx) {
+    if (ctx.body().length() > 0) {
+      throw Inputs.invalid("This operation takes no body: keep_current is a query parameter.");
+    }
+    String value = null;
+    for (Map.Entry<String, String> param : ctx.request().params()) {
+      if (!param.getKey().equalsIgnoreCase(KEEP_CURRENT)) {
+        continue;
+      }
+      if (!param.getKey().equals(KEEP_CURRENT)) {
+        throw Inputs.invalid("The query parameter is spelt keep_current, in lower case.");
+      }
+      if (value != null) {
+        throw Inputs.invalid("The query parameter keep_current may be given once.");
+      }
+      value = param.getValue();
+    }
+    if (value == null || value.equals("false")) {
+      return false;
+    }
+    if (value.equals("true")) {
+      return true;
+    }
+    throw Inputs.invalid("The query parameter keep_current must be true or false.");
   }
 
   private Future<JsonObject> revoke(User user, UUID sessionId, String reason) {

@@ -191,6 +191,9 @@ class HostileInputIT {
     } else {
       checkAnswer(sent, answer);
     }
+    if (wire.kind().equals("strict framing")) {
+      assertThat(answer.status()).as("framing SPEC §10 refuses is answered 400, never dropped").isEqualTo(400);
+    }
     checkDatabase(sent.method(), answer, before);
   }
 

@@ -675,7 +675,10 @@ final class HostileRequests {
         "Transfer-Encoding: chunked, gzip\r\n\r\n%h\r\n%b\r\n0\r\n\r\n",
         "Transfer-Encoding: identity\r\nContent-Length: %n\r\n\r\n%b",
         "Content-Encoding: gzip\r\nContent-Length: %n\r\n\r\n%b",
-        "Content-Length: %n\r\n\r\n%bGARBAGE / HTTP/1.1\r\n\r\n", "Content-Length: %n\r\n\r\n%b\r\n\r\n\u0000\u0000");
+        "Content-Length: %n\r\n\r\n%bGARBAGE / HTTP/1.1\r\n\r\n", "Content-Length: %n\r\n\r\n%b\r\n\r\n\u0000\u0000",
+        "Transfer-Encoding: chunked\r\n\r\n%h;ext=1\r\n%b\r\n0\r\n\r\n",
+        "Transfer-Encoding: chunked\r\n\r\n%h;a=1;b=\"x y\";c\r\n%b\r\n0;last=yes\r\n\r\n",
+        "Transfer-Encoding: CHUNKED\r\n\r\n%h;ext\r\n%b\r\n0\r\n\r\n");
     Arbitrary<String> incomplete = Arbitraries.of(
         "Content-Length: 99999999999999999999\r\n\r\n%b", "Content-Length: %n0\r\n\r\n%b",
         "Transfer-Encoding: chunked\r\n\r\nfffffffffffffffff\r\n%b", "Transfer-Encoding: chunked\r\n\r\n%h;ext=\"x\r\n%b",
@@ -690,7 +693,32 @@ final class HostileRequests {
     Arbitrary<Wire> halfClosed = Combinators.combine(authorizationLine(), incomplete, body)
         .as((a, f, b) -> new Wire("incomplete framing", "POST /api/v1/internal/sessions/introspect HTTP/1.1\r\n"
             + "Host: 127.0.0.1\r\nContent-Type: application/json\r\n" + a + frame(f, b), false, true));
-    return Arbitraries.frequencyOf(Tuple.of(3, sent), Tuple.of(1, halfClosed));
+    return Arbitraries.frequencyOf(Tuple.of(3, sent), Tuple.of(1, halfClosed), Tuple.of(2, strictFraming(body)));
+  }
+
+  /**
+   * Framing SPEC §10 refuses: Content-Length with Transfer-Encoding, a transfer coding other than one final
+   * chunked, a malformed chunk line, two Authorization headers. Each must be answered 400 ("strict framing").
+   */
+  private static Arbitrary<Wire> strictFraming(Arbitrary<String> body) {
+    Arbitrary<String> framing = Arbitraries.of(
+        "Content-Length: %n\r\nTransfer-Encoding: chunked\r\n\r\n%h\r\n%b\r\n0\r\n\r\n",
+        "Transfer-Encoding: chunked\r\nContent-Length: %n\r\n\r\n%h\r\n%b\r\n0\r\n\r\n",
+        "Transfer-Encoding: chunked\r\nContent-Length: 0\r\n\r\n%h\r\n%b\r\n0\r\n\r\n",
+        "Transfer-Encoding: identity\r\nContent-Length: %n\r\n\r\n%b",
+        "Transfer-Encoding: chunked, identity\r\n\r\n%h\r\n%b\r\n0\r\n\r\n",
+        "Transfer-Encoding: identity, chunked\r\n\r\n%h\r\n%b\r\n0\r\n\r\n",
+        "Transfer-Encoding: gzip, chunked\r\n\r\n%h\r\n%b\r\n0\r\n\r\n",
+        "Transfer-Encoding: chunked, chunked\r\n\r\n%h\r\n%b\r\n0\r\n\r\n",
+        "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n%h\r\n%b\r\n0\r\n\r\n",
+        "Transfer-Encoding: identity\r\n\r\n%h\r\n%b\r\n0\r\n\r\n",
+        "Transfer-Encoding: chunked\r\n\r\n%h;ext=\"x\r\n%b\r\n0\r\n\r\n",
+        "Transfer-Encoding: chunked\r\n\r\n%h;ext=\r\n%b\r\n0\r\n\r\n",
+        "Authorization: Bearer ${key.admin}\r\nContent-Length: %n\r\n\r\n%b");
+    return Combinators.combine(framing, body)
+        .as((f, b) -> new Wire("strict framing", "POST /api/v1/internal/sessions/introspect HTTP/1.1\r\n"
+            + "Host: 127.0.0.1\r\nContent-Type: application/json\r\nAuthorization: Bearer ${key.internal}\r\n"
+            + frame(f, b), false, false));
   }
 
   private static String frame(String template, String body) {

@@ -76,32 +76,65 @@ public final class RawHttp {
       } catch (SocketException e) {
         // the server may close while we still write (it rejected the first bytes already): read its answer
       }
-      Reader in = new Reader(socket, deadline, timeout);
-      while (true) {
-        String statusLine = in.line();
-        if (statusLine == null) {
-          return Optional.empty();
-        }
-        String[] parts = statusLine.split(" ", 3);
-        if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
-          throw new IOException("not an HTTP status line: " + statusLine);
-        }
-        int status = Integer.parseInt(parts[1]);
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        for (String line = in.line(); line != null && !line.isEmpty(); line = in.line()) {
-          int colon = line.indexOf(':');
-          if (colon <= 0) {
-            throw new IOException("malformed response header: " + line);
-          }
-          headers.computeIfAbsent(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
-              .add(line.substring(colon + 1).trim());
-        }
-        if (status >= 100 && status < 200 && status != 101) {
-          continue;
-        }
-        boolean noBody = head || status == 101 || status == 204 || status == 304;
-        return Optional.of(new Response(status, headers, noBody ? new byte[0] : in.body(headers)));
+      return read(new Reader(socket, deadline, timeout), head);
+    }
+  }
+
+  /** A response, and whether the server closed the connection right after it. */
+  public record Exchange(Response response, boolean closed) {}
+
+  /**
+   * Writes {@code request} (ISO-8859-1 text) to a new connection, reads one response, then waits up to
+   * {@code linger} for the server to close the connection: for framing a server must not trust to go on.
+   */
+  public static Exchange exchangeThenWatch(int port, String request, Duration linger) throws IOException {
+    Duration timeout = Duration.ofSeconds(5);
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), (int) timeout.toMillis());
+      try {
+        socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+        socket.getOutputStream().flush();
+      } catch (SocketException e) {
+        // the server may close while we still write: read its answer
       }
+      Response response = read(new Reader(socket, System.nanoTime() + timeout.toNanos(), timeout), false)
+          .orElseThrow(() -> new AssertionError("the server closed the connection without answering: " + request));
+      socket.setSoTimeout((int) linger.toMillis());
+      try {
+        return new Exchange(response, socket.getInputStream().read() < 0);
+      } catch (SocketTimeoutException e) {
+        return new Exchange(response, false);
+      } catch (SocketException e) {
+        return new Exchange(response, true);
+      }
+    }
+  }
+
+  private static Optional<Response> read(Reader in, boolean head) throws IOException {
+    while (true) {
+      String statusLine = in.line();
+      if (statusLine == null) {
+        return Optional.empty();
+      }
+      String[] parts = statusLine.split(" ", 3);
+      if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
+        throw new IOException("not an HTTP status line: " + statusLine);
+      }
+      int status = Integer.parseInt(parts[1]);
+      Map<String, List<String>> headers = new LinkedHashMap<>();
+      for (String line = in.line(); line != null && !line.isEmpty(); line = in.line()) {
+        int colon = line.indexOf(':');
+        if (colon <= 0) {
+          throw new IOException("malformed response header: " + line);
+        }
+        headers.computeIfAbsent(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+            .add(line.substring(colon + 1).trim());
+      }
+      if (status >= 100 && status < 200 && status != 101) {
+        continue;
+      }
+      boolean noBody = head || status == 101 || status == 204 || status == 304;
+      return Optional.of(new Response(status, headers, noBody ? new byte[0] : in.body(headers)));
     }
   }
 
