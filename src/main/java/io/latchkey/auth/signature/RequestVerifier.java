@@ -5,7 +5,6 @@ import io.latchkey.auth.signature.StructuredFields.InnerList;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -23,7 +22,7 @@ import java.util.Map;
  *       1-256 characters, never reused by the session within the window) are required; {@code alg}, if
  *       present, is {@code "ed25519"}; {@code expires}, if present, is in the future;</li>
  *   <li>{@code Content-Digest} (RFC 9530) has a {@code sha-256} member equal to the body's SHA-256;</li>
- *   <li>the signature is Ed25519 (the JDK's) over the signature base, with the session's key.</li>
+ *   <li>the signature is Ed25519 over the signature base, with the session's key.</li>
  * </ul>
  */
 public final class RequestVerifier {
@@ -43,7 +42,7 @@ public final class RequestVerifier {
    * @param publicKey the session's Ed25519 key
    * @throws SignatureException naming why the request is rejected
    */
-  public void verify(SignedRequest request, byte[] body, PublicKey publicKey, String sessionId)
+  public void verify(SignedRequest request, byte[] body, Ed25519.VerifyingKey publicKey, String sessionId)
       throws SignatureException {
     List<String> inputs = request.header("signature-input");
     List<String> signatures = request.header("signature");

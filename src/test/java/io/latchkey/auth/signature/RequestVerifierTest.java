@@ -10,7 +10,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +28,7 @@ class RequestVerifierTest {
   private static final URI ME = URI.create("http://127.0.0.1:8080/api/v1/user/me?x=1");
 
   private final KeyPair device = generate();
-  private final PublicKey deviceKey = device.getPublic();
+  private final Ed25519.VerifyingKey deviceKey = verifyingKey(device);
   private final RequestSigner signer = new RequestSigner(device.getPrivate());
   private final RequestVerifier verifier = new RequestVerifier(Duration.ofSeconds(60),
       ReplayCache.create(Duration.ofSeconds(60), 10_000), Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC));
@@ -160,6 +159,14 @@ class RequestVerifierTest {
     assertThatThrownBy(() -> verifier.verify(request, request.body, deviceKey, "s1"))
         .isInstanceOf(SignatureException.class)
         .extracting(e -> ((SignatureException) e).reason()).isEqualTo(reason);
+  }
+
+  private static Ed25519.VerifyingKey verifyingKey(KeyPair pair) {
+    try {
+      return Ed25519.verifyingKey(Ed25519.raw(pair.getPublic()));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static KeyPair generate() {
