@@ -34,6 +34,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -241,6 +242,20 @@ class DeviceBoundIT {
 
     expect(api.get("/api/v1/user/me", forgedToken, "Signature-Input", "sig1=" + params,
         "Signature", "sig1=:" + Base64.getEncoder().encodeToString(identityAndZero) + ":"), "signature-invalid");
+  }
+
+  @Test
+  void componentParametersAreRejectedNotIgnored() throws Exception {
+    String me = "/api/v1/user/me";
+    URI uri = URI.create("http://127.0.0.1:" + node.httpPort() + me);
+    String[][] swaps = {{"\"authorization\"", "\"authorization\";foo"}, {"\"@method\"", "\"@method\";bar=\"x\""}};
+    for (int i = 0; i < swaps.length; i++) {
+      Map<String, String> headers = new LinkedHashMap<>(signer.sign("GET", uri, "Bearer " + token, null,
+          Instant.now().getEpochSecond(), "params-" + i));
+      headers.put("Signature-Input", headers.get("Signature-Input").replace(swaps[i][0], swaps[i][1]));
+
+      expect(api.get(me, token, pairs(headers)), "signature-malformed");
+    }
   }
 
   private static String[] pairs(Map<String, String> headers) {

@@ -155,6 +155,61 @@ class RequestVerifierTest {
     assertThatCode(() -> verifier.verify(request, request.body, deviceKey, "s1")).doesNotThrowAnyException();
   }
 
+  @Test
+  void componentParametersAreMalformedNotIgnored() throws Exception {
+    // each swap leaves a signature that verified when the parser dropped component parameters
+    String[][] swaps = {{"\"authorization\"", "\"authorization\";foo"}, {"\"@method\"", "\"@method\";bar=\"x\""},
+        {"\"authorization\"", "\"authorization\";sf"}, {"\"authorization\"", "\"authorization\";bs"},
+        {"\"@target-uri\"", "\"@target-uri\";req"}, {"\"authorization\"", "\"authorization\";key=\"a\""},
+        {"\"@method\"", "\"@method\";name=\"x\""}, {"\"@method\"", "\"@method\";tr"}};
+    for (int i = 0; i < swaps.length; i++) {
+      Map<String, String> headers = new HashMap<>(signer.sign("GET", ME, AUTHORIZATION, null, NOW, "n-cp-" + i));
+      headers.put("Signature-Input", headers.get("Signature-Input").replace(swaps[i][0], swaps[i][1]));
+
+      assertRejected(Request.of("GET", ME, headers, null), Reason.MALFORMED);
+    }
+  }
+
+  @Test
+  void unknownSignatureParametersAreMalformedNotIgnored() throws Exception {
+    String[] extras = {";tag=\"t\"", ";foo", ";foo=1", ";keyid=\"another-session\"", ";keyid=1"};
+    for (int i = 0; i < extras.length; i++) {
+      // a correct signature over a base that carries the parameter
+      Request request = signedWith("(\"@method\" \"@target-uri\" \"authorization\");created=" + NOW
+          + ";nonce=\"n-up-" + i + "\"" + extras[i]);
+
+      assertRejected(request, Reason.MALFORMED);
+    }
+  }
+
+  @Test
+  void aKeyidNamingTheSessionVerifies() throws Exception {
+    Request request = signedWith("(\"@method\" \"@target-uri\" \"authorization\");created=" + NOW
+        + ";nonce=\"n-kid\";keyid=\"s1\"");
+
+    assertThatCode(() -> verifier.verify(request, request.body, deviceKey, "s1")).doesNotThrowAnyException();
+  }
+
+  @Test
+  void parametersOnSignatureOrDigestMembersAreMalformed() throws Exception {
+    Map<String, String> headers = new HashMap<>(signer.sign("GET", ME, AUTHORIZATION, null, NOW, "n-mp"));
+    headers.put("Signature", headers.get("Signature") + ";x=1");
+    assertRejected(Request.of("GET", ME, headers, null), Reason.MALFORMED);
+
+    byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+    headers = new HashMap<>(signer.sign("POST", ME, AUTHORIZATION, body, NOW, "n-dp"));
+    headers.put("Content-Digest", headers.get("Content-Digest") + ";x=1");
+    assertRejected(Request.of("POST", ME, headers, body), Reason.MALFORMED);
+  }
+
+  /** A request signed by the device over the signature base of {@code params} (a serialised inner list). */
+  private Request signedWith(String params) throws Exception {
+    String base = SignatureBase.of(Request.of("GET", ME, Map.of(), null), params);
+    byte[] signature = Ed25519.sign(device.getPrivate(), base.getBytes(StandardCharsets.UTF_8));
+    return Request.of("GET", ME, Map.of("Signature-Input", "sig1=" + params,
+        "Signature", "sig1=:" + java.util.Base64.getEncoder().encodeToString(signature) + ":"), null);
+  }
+
   private void assertRejected(Request request, Reason reason) {
     assertThatThrownBy(() -> verifier.verify(request, request.body, deviceKey, "s1"))
         .isInstanceOf(SignatureException.class)
