@@ -31,7 +31,8 @@ import java.util.Set;
  */
 public final class RequestVerifier {
 
-  public static final int NONCE_MAX = 256;
+  /** Longest nonce accepted: 128 characters is 96 random bytes in base64, far more than a nonce needs. */
+  public static final int NONCE_MAX = 128;
   private static final Set<String> PARAMETERS = Set.of("created", "nonce", "alg", "expires", "keyid");
 
   private final Duration maxSkew;

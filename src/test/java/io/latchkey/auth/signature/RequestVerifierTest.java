@@ -202,6 +202,16 @@ class RequestVerifierTest {
     assertRejected(Request.of("POST", ME, headers, body), Reason.MALFORMED);
   }
 
+  @Test
+  void aNonceLongerThan128CharactersIsMalformed() throws Exception {
+    assertRejected(Request.of("GET", ME, signer.sign("GET", ME, AUTHORIZATION, null, NOW, "n".repeat(129)), null),
+        Reason.MALFORMED);
+
+    Request longest = Request.of("GET", ME, signer.sign("GET", ME, AUTHORIZATION, null, NOW, "n".repeat(128)), null);
+    assertThatCode(() -> verifier.verify(longest, longest.body, deviceKey, "s1")).doesNotThrowAnyException();
+    assertRejected(longest, Reason.REPLAYED);
+  }
+
   /** A request signed by the device over the signature base of {@code params} (a serialised inner list). */
   private Request signedWith(String params) throws Exception {
     String base = SignatureBase.of(Request.of("GET", ME, Map.of(), null), params);
