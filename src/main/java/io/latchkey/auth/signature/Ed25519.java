@@ -75,8 +75,8 @@ public final class Ed25519 {
         ? org.bouncycastle.math.ec.rfc8032.Ed25519.validatePublicKeyFullExport(raw, 0)
         : null;
     if (point == null) {
-      throw new InvalidKeyException("'client_public_key' is not a valid Ed25519 public key: not a point of the "
-          + "curve's prime-order subgroup in canonical encoding, or a point of small order.");
+      throw new InvalidKeyException("'client_public_key' is not a valid Ed25519 public key: it must be the "
+          + "canonical encoding of a point of the curve's prime-order subgroup (small-order points are refused).");
     }
     return new VerifyingKey(point);
   }
