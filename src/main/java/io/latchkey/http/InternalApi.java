@@ -4,6 +4,7 @@ import io.latchkey.account.Identity;
 import io.latchkey.account.InvalidIdentityException;
 import io.latchkey.auth.ApiKeyAuthProvider;
 import io.latchkey.auth.Caller;
+import io.latchkey.auth.signature.Ed25519;
 import io.latchkey.session.SessionAddresses;
 import io.latchkey.session.SessionClient;
 import io.latchkey.session.SessionFailure;
@@ -12,7 +13,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Base64;
+import java.security.InvalidKeyException;
 
 /**
  * {@code /api/v1/internal}: trusted services (gateways, login front-ends) holding an internal key. They
@@ -20,7 +21,6 @@ import java.util.Base64;
  */
 final class InternalApi {
 
-  static final int ED25519_KEY_BYTES = 32;
   static final int DEVICE_MAX = 200;
 
   private final SessionClient sessions;
@@ -92,15 +92,10 @@ final class InternalApi {
     if (encoded == null) {
       return null;
     }
-    byte[] key;
     try {
-      key = Base64.getDecoder().decode(encoded);
-    } catch (IllegalArgumentException e) {
-      throw Inputs.invalid("'client_public_key' must be standard base64.");
+      return Ed25519.clientPublicKey(encoded);
+    } catch (InvalidKeyException e) {
+      throw Inputs.invalid(e.getMessage());
     }
-    if (key.length != ED25519_KEY_BYTES) {
-      throw Inputs.invalid("'client_public_key' must encode a raw 32-byte Ed25519 public key.");
-    }
-    return key;
   }
 }

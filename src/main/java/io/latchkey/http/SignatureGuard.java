@@ -6,6 +6,7 @@ import io.latchkey.auth.Caller;
 import io.latchkey.auth.signature.Ed25519;
 import io.latchkey.auth.signature.RequestVerifier;
 import io.latchkey.auth.signature.SignatureException;
+import io.latchkey.auth.signature.SignatureException.Reason;
 import io.latchkey.auth.signature.SignedRequest;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -13,22 +14,23 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.web.RoutingContext;
-import java.security.GeneralSecurityException;
-import java.security.PublicKey;
+import java.security.InvalidKeyException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Runs right after authentication on the user tier: a request on a device-bound session must carry a
  * valid signature by the session's key (from the cache, via the session lookup) before any handler runs.
- * Sessions without a key, and gateway-asserted users, pass through.
+ * Sessions without a key, and gateway-asserted users, pass through. A stored key that fails the checks
+ * keys get on arrival (possible only for a session created before they existed) verifies nothing: 401.
  */
 final class SignatureGuard implements Handler<RoutingContext> {
 
   private final RequestVerifier verifier;
-  /** Decoded keys by their base64 form: decoding is cheap, but not free on every request. */
-  private final Cache<String, PublicKey> keys = Caffeine.newBuilder().maximumSize(100_000).build();
+  /** Checked and decoded keys (empty: refused) by their base64 form: checking costs about a verification. */
+  private final Cache<String, Optional<Ed25519.VerifyingKey>> keys = Caffeine.newBuilder().maximumSize(100_000).build();
 
   SignatureGuard(RequestVerifier verifier) {
     this.verifier = verifier;
@@ -43,8 +45,10 @@ final class SignatureGuard implements Handler<RoutingContext> {
       return;
     }
     try {
+      Ed25519.VerifyingKey key = key(encodedKey).orElseThrow(() -> new SignatureException(Reason.INVALID,
+          "The session's device key is not a valid Ed25519 public key: no signature can verify; create a new session."));
       Buffer body = ctx.body().buffer();
-      verifier.verify(new Incoming(ctx.request()), body == null ? new byte[0] : body.getBytes(), key(encodedKey),
+      verifier.verify(new Incoming(ctx.request()), body == null ? new byte[0] : body.getBytes(), key,
           Caller.sessionId(user).toString());
     } catch (SignatureException e) {
       ctx.fail(new ProblemException(Problem.named(e.reason().type(), 401, "Request signature rejected", e.getMessage())));
@@ -53,12 +57,12 @@ final class SignatureGuard implements Handler<RoutingContext> {
     ctx.next();
   }
 
-  private PublicKey key(String encoded) {
+  private Optional<Ed25519.VerifyingKey> key(String encoded) {
     return keys.get(encoded, k -> {
       try {
-        return Ed25519.publicKey(Base64.getDecoder().decode(k));
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("a stored client key is not an Ed25519 key", e);
+        return Optional.of(Ed25519.verifyingKey(Base64.getDecoder().decode(k)));
+      } catch (InvalidKeyException e) {
+        return Optional.empty();
       }
     });
   }

@@ -1,13 +1,13 @@
 package io.latchkey.session;
 
+import io.latchkey.auth.signature.Ed25519;
 import io.vertx.core.json.JsonObject;
-import java.util.Base64;
+import java.security.InvalidKeyException;
 import java.util.UUID;
 
 /** Reads the fields of event-bus requests; anything malformed is an {@link IllegalArgumentException}. */
 final class Fields {
 
-  static final int ED25519_KEY_BYTES = 32;
   static final int DEVICE_MAX = 200;
 
   private Fields() {}
@@ -65,22 +65,20 @@ final class Fields {
     return text;
   }
 
+  /** Checked again here, as on every way a key comes in ({@link Ed25519#clientPublicKey}). */
   static byte[] optionalPublicKey(JsonObject body) {
     Object value = body.getValue("client_public_key");
     if (value == null) {
       return null;
     }
-    if (value instanceof String text) {
-      try {
-        byte[] key = Base64.getDecoder().decode(text);
-        if (key.length == ED25519_KEY_BYTES) {
-          return key;
-        }
-      } catch (IllegalArgumentException e) {
-        // fall through
-      }
+    if (!(value instanceof String text)) {
+      throw new IllegalArgumentException("client_public_key must be standard base64 of a raw 32-byte Ed25519 key");
     }
-    throw new IllegalArgumentException("client_public_key must be standard base64 of a raw 32-byte Ed25519 key");
+    try {
+      return Ed25519.clientPublicKey(text);
+    } catch (InvalidKeyException e) {
+      throw new IllegalArgumentException(e.getMessage());
+    }
   }
 
   static boolean flag(JsonObject body, String name) {

@@ -175,8 +175,8 @@ class ApiIT {
     void storesTheClientKeyAndDeviceOfANewAndOfAKnownIdentity() throws Exception {
       // the first login creates the account; the second takes the known identity's one-statement path
       for (String device : List.of("iPhone", "Pixel")) {
-        byte[] raw = new byte[32];
-        raw[0] = (byte) device.length();
+        byte[] raw = io.latchkey.auth.signature.Ed25519.raw(
+            java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic());
         String key = Base64.getEncoder().encodeToString(raw);
         JsonObject created = login(new JsonObject()
             .put("identity", new JsonObject().put("kind", "telegram").put("subject", "5550001"))

@@ -4,7 +4,9 @@ import static io.latchkey.http.ApiIT.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.latchkey.Application;
+import io.latchkey.auth.Tokens;
 import io.latchkey.auth.signature.Ed25519;
+import io.latchkey.auth.signature.Edwards25519;
 import io.latchkey.client.RequestSigner;
 import io.latchkey.client.SignCli;
 import java.io.ByteArrayOutputStream;
@@ -12,7 +14,9 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import io.latchkey.db.DatabaseTarget;
 import io.latchkey.testing.Api;
+import io.latchkey.testing.DatabaseFingerprint;
 import io.latchkey.testing.HttpProbe;
 import io.latchkey.testing.TestConfig;
 import io.latchkey.testing.TestPostgres;
@@ -22,12 +26,18 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,6 +49,7 @@ class DeviceBoundIT {
 
   private static Application node;
   private static Api api;
+  private static DatabaseTarget database;
 
   private KeyPair device;
   private RequestSigner signer;
@@ -47,7 +58,8 @@ class DeviceBoundIT {
 
   @BeforeAll
   static void start() throws Exception {
-    node = Application.start(TestConfig.forDatabase(TestPostgres.freshDatabase(),
+    database = TestPostgres.freshDatabase();
+    node = Application.start(TestConfig.forDatabase(database,
         Map.of("INTERNAL_API_KEYS", ApiIT.INTERNAL, "SIGNATURE_MAX_SKEW_SECONDS", 30)));
     api = new Api(node.httpPort());
     HttpProbe.awaitReady(node.httpPort(), Duration.ofSeconds(20));
@@ -81,12 +93,7 @@ class DeviceBoundIT {
     URI signedUri = URI.create("http://127.0.0.1:" + node.httpPort() + signedPath);
     Map<String, String> headers = by.sign(method, signedUri, "Bearer " + token,
         signedBody == null ? null : signedBody.getBytes(StandardCharsets.UTF_8), created, nonce);
-    List<String> pairs = new ArrayList<>();
-    headers.forEach((k, v) -> {
-      pairs.add(k);
-      pairs.add(v);
-    });
-    return api.send(method, path, token, body, pairs.toArray(String[]::new));
+    return api.send(method, path, token, body, pairs(headers));
   }
 
   private HttpResponse<String> signed(String method, String path, String body) throws Exception {
@@ -195,6 +202,76 @@ class DeviceBoundIT {
     assertThat(me.statusCode()).as(me.body()).isEqualTo(200);
     assertThat(Files.getPosixFilePermissions(keyFile)).containsExactlyInAnyOrder(
         PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+  }
+
+  @Test
+  void keysThatAreNoPointOrOfSmallOrderAreRefusedAtCreateAndNothingIsStored() throws Exception {
+    List<byte[]> keys = new ArrayList<>(Edwards25519.smallOrderEncodings());
+    keys.add(HexFormat.of().parseHex("ff".repeat(31) + "7f"));
+    keys.add(HexFormat.of().parseHex("02" + "00".repeat(31)));
+    keys.add(HexFormat.of().parseHex("ff".repeat(32)));
+    DatabaseFingerprint before = fingerprint();
+
+    for (byte[] key : keys) {
+      HttpResponse<String> created = api.post("/api/v1/internal/sessions", ApiIT.INTERNAL, new JsonObject()
+          .put("identity", new JsonObject().put("kind", "email").put("subject", "weak-" + System.nanoTime() + "@example.com"))
+          .put("client_public_key", Base64.getEncoder().encodeToString(key)).encode());
+
+      assertProblem(created, 400);
+      assertThat(Api.json(created).getString("detail")).as(HexFormat.of().formatHex(key)).contains("client_public_key");
+    }
+    assertThat(fingerprint()).isEqualTo(before);
+  }
+
+  @Test
+  void aForgedSignatureIsRefusedForASmallOrderKeyStoredBeforeKeysWereChecked() throws Exception {
+    HttpResponse<String> plain = api.post("/api/v1/internal/sessions", ApiIT.INTERNAL, new JsonObject()
+        .put("identity", new JsonObject().put("kind", "email").put("subject", "old-" + System.nanoTime() + "@example.com"))
+        .encode());
+    String forgedToken = TestPostgres.insertSession(database, UUID.fromString(Api.json(plain).getString("account_id")));
+    try (Connection c = TestPostgres.connect(database); PreparedStatement ps = c.prepareStatement(
+        "UPDATE latchkey.sessions SET client_public_key = ? WHERE token_hash = ?")) {
+      ps.setBytes(1, HexFormat.of().parseHex("01" + "00".repeat(31))); // the identity point
+      ps.setBytes(2, Tokens.hash(forgedToken).bytes());
+      assertThat(ps.executeUpdate()).isEqualTo(1);
+    }
+    String params = "(\"@method\" \"@target-uri\" \"authorization\");created=" + Instant.now().getEpochSecond()
+        + ";nonce=\"forged\";alg=\"ed25519\"";
+    byte[] identityAndZero = new byte[64];
+    identityAndZero[0] = 1; // R = identity, S = 0: verifies under a small-order key for any message
+
+    expect(api.get("/api/v1/user/me", forgedToken, "Signature-Input", "sig1=" + params,
+        "Signature", "sig1=:" + Base64.getEncoder().encodeToString(identityAndZero) + ":"), "signature-invalid");
+  }
+
+  @Test
+  void componentParametersAreRejectedNotIgnored() throws Exception {
+    String me = "/api/v1/user/me";
+    URI uri = URI.create("http://127.0.0.1:" + node.httpPort() + me);
+    String[][] swaps = {{"\"authorization\"", "\"authorization\";foo"}, {"\"@method\"", "\"@method\";bar=\"x\""}};
+    for (int i = 0; i < swaps.length; i++) {
+      Map<String, String> headers = new LinkedHashMap<>(signer.sign("GET", uri, "Bearer " + token, null,
+          Instant.now().getEpochSecond(), "params-" + i));
+      headers.put("Signature-Input", headers.get("Signature-Input").replace(swaps[i][0], swaps[i][1]));
+
+      expect(api.get(me, token, pairs(headers)), "signature-malformed");
+    }
+  }
+
+  private static String[] pairs(Map<String, String> headers) {
+    List<String> pairs = new ArrayList<>();
+    headers.forEach((k, v) -> {
+      pairs.add(k);
+      pairs.add(v);
+    });
+    return pairs.toArray(String[]::new);
+  }
+
+  private static DatabaseFingerprint fingerprint() throws Exception {
+    try (Connection c = TestPostgres.connect(database); Statement s = c.createStatement()) {
+      s.execute("SET search_path = latchkey");
+      return DatabaseFingerprint.of(c);
+    }
   }
 
   private static void expect(HttpResponse<String> response, String problem) {

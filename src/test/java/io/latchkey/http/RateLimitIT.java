@@ -99,7 +99,8 @@ class RateLimitIT {
   void failedAuthenticationsOfEveryKindCountThenTheAddressIs429() throws Exception {
     Api api = new Api(strict.httpPort());
     String bound = login(api, new JsonObject().put("client_public_key",
-        Base64.getEncoder().encodeToString(new byte[32])));
+        Base64.getEncoder().encodeToString(io.latchkey.auth.signature.Ed25519.raw(
+            java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic()))));
     String address = newAddress();
 
     assertProblem(api.get(ME, Tokens.generate(), XFF, address), 401);

@@ -83,8 +83,8 @@ class SessionsIT {
   @Test
   void aCreatedSessionValidatesAndCarriesItsKeyAndDevice() throws Exception {
     startNode(Map.of());
-    byte[] key = new byte[32];
-    key[0] = 7;
+    byte[] key = io.latchkey.auth.signature.Ed25519.raw(
+        java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic());
 
     CreatedSession created = client.create(Identity.parse("email", "dev@example.com"), key, "Pixel 9").await();
     JsonObject who = client.lookup(created.token()).await();

@@ -5,11 +5,11 @@ import io.latchkey.auth.signature.StructuredFields.InnerList;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Verifies the latchkey profile of RFC 9421 HTTP Message Signatures on a request of a device-bound
@@ -20,13 +20,20 @@ import java.util.Map;
  *   <li>covered components include {@code "@method"}, {@code "@target-uri"} (or both {@code "@path"} and
  *       {@code "@query"}), {@code "authorization"}, and {@code "content-digest"} when there is a body;</li>
  *   <li>parameters {@code created} (integer, within the allowed skew of now) and {@code nonce} (string,
- *       1-256 characters, never reused by the session within the window) are required; {@code alg}, if
- *       present, is {@code "ed25519"}; {@code expires}, if present, is in the future;</li>
+ *       1-{@value #NONCE_MAX} characters, never reused by the session within the window) are required;
+ *       {@code alg}, if present, is {@code "ed25519"}; {@code expires}, if present, is an integer in the
+ *       future; {@code keyid}, if present, is the session's id; any other parameter, and any parameter
+ *       on a covered component ({@code ;sf}, {@code ;bs}, {@code ;req}, {@code ;key}, ...), is refused
+ *       as malformed rather than ignored;</li>
  *   <li>{@code Content-Digest} (RFC 9530) has a {@code sha-256} member equal to the body's SHA-256;</li>
- *   <li>the signature is Ed25519 (the JDK's) over the signature base, with the session's key.</li>
+ *   <li>the signature is Ed25519 over the signature base, with the session's key.</li>
  * </ul>
  */
 public final class RequestVerifier {
+
+  /** Longest nonce accepted: 128 characters is 96 random bytes in base64, far more than a nonce needs. */
+  public static final int NONCE_MAX = 128;
+  private static final Set<String> PARAMETERS = Set.of("created", "nonce", "alg", "expires", "keyid");
 
   private final Duration maxSkew;
   private final ReplayCache replays;
@@ -43,7 +50,7 @@ public final class RequestVerifier {
    * @param publicKey the session's Ed25519 key
    * @throws SignatureException naming why the request is rejected
    */
-  public void verify(SignedRequest request, byte[] body, PublicKey publicKey, String sessionId)
+  public void verify(SignedRequest request, byte[] body, Ed25519.VerifyingKey publicKey, String sessionId)
       throws SignatureException {
     List<String> inputs = request.header("signature-input");
     List<String> signatures = request.header("signature");
@@ -59,7 +66,7 @@ public final class RequestVerifier {
       throw new SignatureException(Reason.MALFORMED, "Signature has no member labelled '" + input.getKey() + "'.");
     }
     InnerList params = input.getValue();
-    String nonce = checkParameters(params);
+    String nonce = checkParameters(params, sessionId);
     checkCoverage(params.items(), body.length > 0);
     checkDigest(request, body, params.items().contains("content-digest"));
 
@@ -73,25 +80,38 @@ public final class RequestVerifier {
     }
   }
 
-  private String checkParameters(InnerList params) throws SignatureException {
+  private String checkParameters(InnerList params, String sessionId) throws SignatureException {
+    for (String name : params.params().keySet()) {
+      if (!PARAMETERS.contains(name)) {
+        throw new SignatureException(Reason.MALFORMED, "Unsupported signature parameter: " + name);
+      }
+    }
     Object created = params.params().get("created");
     Object nonce = params.params().get("nonce");
     Object alg = params.params().get("alg");
     Object expires = params.params().get("expires");
+    Object keyid = params.params().get("keyid");
     if (!(created instanceof Long createdAt)) {
       throw new SignatureException(Reason.MALFORMED, "The signature needs an integer 'created' parameter.");
     }
-    if (!(nonce instanceof String n) || n.isEmpty() || n.length() > 256) {
-      throw new SignatureException(Reason.MALFORMED, "The signature needs a 'nonce' parameter (1-256 characters).");
+    if (!(nonce instanceof String n) || n.isEmpty() || n.length() > NONCE_MAX) {
+      throw new SignatureException(Reason.MALFORMED,
+          "The signature needs a 'nonce' parameter (1-" + NONCE_MAX + " characters).");
     }
     if (alg != null && !"ed25519".equals(alg)) {
       throw new SignatureException(Reason.MALFORMED, "The only supported 'alg' is \"ed25519\".");
+    }
+    if (expires != null && !(expires instanceof Long)) {
+      throw new SignatureException(Reason.MALFORMED, "'expires' must be an integer.");
+    }
+    if (keyid != null && !sessionId.equals(keyid)) {
+      throw new SignatureException(Reason.MALFORMED, "'keyid', if given, must be the session's id.");
     }
     long now = clock.instant().getEpochSecond();
     if (Math.abs(now - createdAt) > maxSkew.toSeconds()) {
       throw new SignatureException(Reason.STALE);
     }
-    if (expires != null && (!(expires instanceof Long e) || e <= now)) {
+    if (expires instanceof Long e && e <= now) {
       throw new SignatureException(Reason.STALE, "The signature has expired.");
     }
     return n;

@@ -9,8 +9,10 @@ import java.util.Map;
 
 /**
  * The slice of RFC 8941 structured fields that HTTP message signatures (RFC 9421) and digests (RFC 9530)
- * use: dictionaries whose members are byte sequences or inner lists of strings with parameters, and the
- * canonical serialisation of such an inner list. Anything else is {@link Reason#MALFORMED}.
+ * use: dictionaries whose members are byte sequences, or inner lists of strings with parameters on the
+ * list, and the canonical serialisation of such an inner list. Anything else is {@link Reason#MALFORMED},
+ * parameters on a member or on a list item included: none is supported, and one dropped would leave a
+ * signature verifying over less than it claims to cover.
  */
 final class StructuredFields {
 
@@ -28,8 +30,10 @@ final class StructuredFields {
       }
       out.append(')');
       params.forEach((key, value) -> {
-        out.append(';').append(key).append('=');
-        out.append(value instanceof String s ? quote(s) : value.toString());
+        out.append(';').append(key);
+        if (!Boolean.TRUE.equals(value)) {
+          out.append('=').append(value instanceof String s ? quote(s) : value.toString());
+        }
       });
       return out.toString();
     }
@@ -70,7 +74,9 @@ final class StructuredFields {
       String label = p.key();
       p.expect('=');
       out.put(label, p.byteSequence());
-      p.params();
+      if (!p.params().isEmpty()) {
+        throw new SignatureException(Reason.MALFORMED, "Parameters on '" + label + "' are not supported.");
+      }
       if (!p.nextMember()) {
         break;
       }
@@ -94,8 +100,12 @@ final class StructuredFields {
         pos++;
         break;
       }
-      items.add(string());
-      params();
+      String item = string();
+      if (!params().isEmpty()) {
+        throw new SignatureException(Reason.MALFORMED,
+            "Component parameters (;sf, ;bs, ;req, ;key, ...) are not supported: " + quote(item));
+      }
+      items.add(item);
       char next = peek();
       if (next != ' ' && next != ')') {
         throw malformed();

@@ -1,13 +1,20 @@
 package io.latchkey.auth.signature;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class Ed25519Test {
@@ -25,7 +32,7 @@ class Ed25519Test {
   @Test
   void verifiesTheRfc8032TestVectors() throws Exception {
     for (String[] v : RFC8032) {
-      PublicKey key = Ed25519.publicKey(Ed25519.hex(v[1]));
+      Ed25519.VerifyingKey key = Ed25519.verifyingKey(Ed25519.hex(v[1]));
       byte[] message = Ed25519.hex(v[2]);
       byte[] signature = Ed25519.hex(v[3]);
 
@@ -52,10 +59,117 @@ class Ed25519Test {
     byte[] raw = Ed25519.raw(pair.getPublic());
 
     assertThat(raw).hasSize(32);
-    assertThat(Ed25519.verify(Ed25519.publicKey(raw), message, Ed25519.sign(pair.getPrivate(), message))).isTrue();
+    assertThat(Ed25519.verify(Ed25519.verifyingKey(raw), message, Ed25519.sign(pair.getPrivate(), message))).isTrue();
+    assertThat(Ed25519.verify(pair.getPublic(), message, Ed25519.sign(pair.getPrivate(), message))).isTrue();
     KeyPair other = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-    assertThat(Ed25519.verify(Ed25519.publicKey(Ed25519.raw(other.getPublic())), message,
+    assertThat(Ed25519.verify(Ed25519.verifyingKey(Ed25519.raw(other.getPublic())), message,
         Ed25519.sign(pair.getPrivate(), message))).isFalse();
+  }
+
+  @Test
+  void theEightSmallOrderPointsAreDerivedRight() {
+    List<Edwards25519.Point> points = Edwards25519.smallOrderPoints();
+
+    assertThat(points).doesNotHaveDuplicates().hasSize(8).allSatisfy(p -> {
+      assertThat(Edwards25519.onCurve(p)).isTrue();
+      assertThat(Edwards25519.times(8, p)).isEqualTo(Edwards25519.IDENTITY);
+    });
+    // the same eight encodings libsodium's has_small_order and Chalkias et al. (2020) list
+    assertThat(Edwards25519.smallOrderEncodings()).extracting(HexFormat.of()::formatHex).containsExactlyInAnyOrder(
+        "0100000000000000000000000000000000000000000000000000000000000000",
+        "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        "0000000000000000000000000000000000000000000000000000000000000080",
+        "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+        "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa",
+        "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+        "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85");
+  }
+
+  @Test
+  void everySmallOrderPointIsRefused() {
+    Edwards25519.smallOrderEncodings().forEach(Ed25519Test::assertRefused);
+  }
+
+  @Test
+  void encodingsOfNoCurvePointAreRefused() {
+    for (String hex : new String[] {"ff".repeat(31) + "7f", "02" + "00".repeat(31), "ff".repeat(32)}) {
+      byte[] raw = HexFormat.of().parseHex(hex);
+      assertThat(Edwards25519.decode(raw)).as(hex).isNull();
+
+      assertRefused(raw);
+    }
+  }
+
+  @Test
+  void nonCanonicalEncodingsAreRefused() {
+    // y = p + k (k = 0..18) fits in 255 bits and names the same y as k: never the canonical encoding
+    for (int k = 0; k < 19; k++) {
+      for (int sign = 0; sign < 2; sign++) {
+        byte[] raw = Edwards25519.littleEndian(Edwards25519.P.add(BigInteger.valueOf(k)));
+        raw[31] |= (byte) (sign << 7);
+
+        assertRefused(raw);
+      }
+    }
+  }
+
+  @Test
+  void aRealKeyWithASmallOrderComponentIsRefused() throws Exception {
+    byte[] real = Ed25519.raw(KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic());
+    Edwards25519.Point a = Edwards25519.decode(real);
+    assertThat(Edwards25519.encode(a)).isEqualTo(real);
+    Ed25519.verifyingKey(real);
+
+    for (Edwards25519.Point torsion : Edwards25519.smallOrderPoints()) {
+      if (!torsion.equals(Edwards25519.IDENTITY)) {
+        assertRefused(Edwards25519.encode(Edwards25519.add(a, torsion)));
+      }
+    }
+  }
+
+  @Test
+  void keysMadeFromPrivateKeysAreAccepted() throws Exception {
+    for (String[] v : RFC8032) {
+      assertThat(Ed25519.clientPublicKey(Base64.getEncoder().encodeToString(Ed25519.hex(v[1]))))
+          .isEqualTo(Ed25519.hex(v[1]));
+    }
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("Ed25519");
+    for (int i = 0; i < 64; i++) {
+      byte[] raw = Ed25519.raw(generator.generateKeyPair().getPublic());
+      assertThat(Ed25519.clientPublicKey(Base64.getEncoder().encodeToString(raw))).isEqualTo(raw);
+    }
+  }
+
+  @Test
+  void aClientKeyNotBase64OrNot32BytesSaysSo() {
+    assertThatThrownBy(() -> Ed25519.clientPublicKey("not base64!")).isInstanceOf(InvalidKeyException.class)
+        .hasMessage("'client_public_key' must be standard base64.");
+    assertThatThrownBy(() -> Ed25519.clientPublicKey(Base64.getEncoder().encodeToString(new byte[31])))
+        .isInstanceOf(InvalidKeyException.class).hasMessageContaining("raw 32-byte");
+    assertThatThrownBy(() -> Ed25519.verifyingKey(new byte[33])).isInstanceOf(InvalidKeyException.class);
+  }
+
+  private static void assertRefused(byte[] raw) {
+    String hex = HexFormat.of().formatHex(raw);
+    assertThatThrownBy(() -> Ed25519.verifyingKey(raw)).as(hex).isInstanceOf(InvalidKeyException.class);
+    assertThatThrownBy(() -> Ed25519.clientPublicKey(Base64.getEncoder().encodeToString(raw))).as(hex)
+        .isInstanceOf(InvalidKeyException.class).hasMessageContaining("not a valid Ed25519 public key");
+  }
+
+  @Test
+  void theForgeryRIdentitySZeroVerifiesWithNoKeyFromBeforeTheFix() throws Exception {
+    byte[] forged = new byte[64];
+    forged[0] = 1; // R = the identity point (0, 1), S = 0: [S]B = R + [k]A holds whenever [k]A is the identity
+    KeyFactory factory = KeyFactory.getInstance("Ed25519");
+    for (byte[] raw : Edwards25519.smallOrderEncodings()) {
+      // a key as the JDK takes it, the way a session created before keys were validated holds it
+      PublicKey key = factory.generatePublic(new X509EncodedKeySpec(Ed25519.hex("302a300506032b6570032100" + HexFormat.of().formatHex(raw))));
+      for (int m = 0; m < 8; m++) {
+        byte[] message = ("GET /api/v1/user/me " + m).getBytes(StandardCharsets.UTF_8);
+        assertThat(Ed25519.verify(key, message, forged)).as("key %s, message %d", HexFormat.of().formatHex(raw), m).isFalse();
+      }
+    }
   }
 
   @Test

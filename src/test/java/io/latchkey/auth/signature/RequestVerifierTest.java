@@ -10,7 +10,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +28,7 @@ class RequestVerifierTest {
   private static final URI ME = URI.create("http://127.0.0.1:8080/api/v1/user/me?x=1");
 
   private final KeyPair device = generate();
-  private final PublicKey deviceKey = device.getPublic();
+  private final Ed25519.VerifyingKey deviceKey = verifyingKey(device);
   private final RequestSigner signer = new RequestSigner(device.getPrivate());
   private final RequestVerifier verifier = new RequestVerifier(Duration.ofSeconds(60),
       ReplayCache.create(Duration.ofSeconds(60), 10_000), Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC));
@@ -156,10 +155,83 @@ class RequestVerifierTest {
     assertThatCode(() -> verifier.verify(request, request.body, deviceKey, "s1")).doesNotThrowAnyException();
   }
 
+  @Test
+  void componentParametersAreMalformedNotIgnored() throws Exception {
+    // each swap leaves a signature that verified when the parser dropped component parameters
+    String[][] swaps = {{"\"authorization\"", "\"authorization\";foo"}, {"\"@method\"", "\"@method\";bar=\"x\""},
+        {"\"authorization\"", "\"authorization\";sf"}, {"\"authorization\"", "\"authorization\";bs"},
+        {"\"@target-uri\"", "\"@target-uri\";req"}, {"\"authorization\"", "\"authorization\";key=\"a\""},
+        {"\"@method\"", "\"@method\";name=\"x\""}, {"\"@method\"", "\"@method\";tr"}};
+    for (int i = 0; i < swaps.length; i++) {
+      Map<String, String> headers = new HashMap<>(signer.sign("GET", ME, AUTHORIZATION, null, NOW, "n-cp-" + i));
+      headers.put("Signature-Input", headers.get("Signature-Input").replace(swaps[i][0], swaps[i][1]));
+
+      assertRejected(Request.of("GET", ME, headers, null), Reason.MALFORMED);
+    }
+  }
+
+  @Test
+  void unknownSignatureParametersAreMalformedNotIgnored() throws Exception {
+    String[] extras = {";tag=\"t\"", ";foo", ";foo=1", ";keyid=\"another-session\"", ";keyid=1"};
+    for (int i = 0; i < extras.length; i++) {
+      // a correct signature over a base that carries the parameter
+      Request request = signedWith("(\"@method\" \"@target-uri\" \"authorization\");created=" + NOW
+          + ";nonce=\"n-up-" + i + "\"" + extras[i]);
+
+      assertRejected(request, Reason.MALFORMED);
+    }
+  }
+
+  @Test
+  void aKeyidNamingTheSessionVerifies() throws Exception {
+    Request request = signedWith("(\"@method\" \"@target-uri\" \"authorization\");created=" + NOW
+        + ";nonce=\"n-kid\";keyid=\"s1\"");
+
+    assertThatCode(() -> verifier.verify(request, request.body, deviceKey, "s1")).doesNotThrowAnyException();
+  }
+
+  @Test
+  void parametersOnSignatureOrDigestMembersAreMalformed() throws Exception {
+    Map<String, String> headers = new HashMap<>(signer.sign("GET", ME, AUTHORIZATION, null, NOW, "n-mp"));
+    headers.put("Signature", headers.get("Signature") + ";x=1");
+    assertRejected(Request.of("GET", ME, headers, null), Reason.MALFORMED);
+
+    byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+    headers = new HashMap<>(signer.sign("POST", ME, AUTHORIZATION, body, NOW, "n-dp"));
+    headers.put("Content-Digest", headers.get("Content-Digest") + ";x=1");
+    assertRejected(Request.of("POST", ME, headers, body), Reason.MALFORMED);
+  }
+
+  @Test
+  void aNonceLongerThan128CharactersIsMalformed() throws Exception {
+    assertRejected(Request.of("GET", ME, signer.sign("GET", ME, AUTHORIZATION, null, NOW, "n".repeat(129)), null),
+        Reason.MALFORMED);
+
+    Request longest = Request.of("GET", ME, signer.sign("GET", ME, AUTHORIZATION, null, NOW, "n".repeat(128)), null);
+    assertThatCode(() -> verifier.verify(longest, longest.body, deviceKey, "s1")).doesNotThrowAnyException();
+    assertRejected(longest, Reason.REPLAYED);
+  }
+
+  /** A request signed by the device over the signature base of {@code params} (a serialised inner list). */
+  private Request signedWith(String params) throws Exception {
+    String base = SignatureBase.of(Request.of("GET", ME, Map.of(), null), params);
+    byte[] signature = Ed25519.sign(device.getPrivate(), base.getBytes(StandardCharsets.UTF_8));
+    return Request.of("GET", ME, Map.of("Signature-Input", "sig1=" + params,
+        "Signature", "sig1=:" + java.util.Base64.getEncoder().encodeToString(signature) + ":"), null);
+  }
+
   private void assertRejected(Request request, Reason reason) {
     assertThatThrownBy(() -> verifier.verify(request, request.body, deviceKey, "s1"))
         .isInstanceOf(SignatureException.class)
         .extracting(e -> ((SignatureException) e).reason()).isEqualTo(reason);
+  }
+
+  private static Ed25519.VerifyingKey verifyingKey(KeyPair pair) {
+    try {
+      return Ed25519.verifyingKey(Ed25519.raw(pair.getPublic()));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static KeyPair generate() {
