@@ -8,7 +8,6 @@ import java.util.UUID;
 final class Fields {
 
   static final int ED25519_KEY_BYTES = 32;
-  static final int DEVICE_MAX = 200;
 
   private Fields() {}
 
@@ -63,6 +62,16 @@ final class Fields {
       throw new IllegalArgumentException(name + " must be a string of at most " + maxLength + " characters");
     }
     return text;
+  }
+
+  /** The optional device label; see {@link DeviceLabel}. */
+  static String optionalDevice(JsonObject body) {
+    String device = optionalString(body, "device", 2 * DeviceLabel.MAX_LENGTH);
+    String problem = device == null ? null : DeviceLabel.problem(device);
+    if (problem != null) {
+      throw new IllegalArgumentException("device " + problem);
+    }
+    return device;
   }
 
   static byte[] optionalPublicKey(JsonObject body) {
