@@ -1,5 +1,6 @@
 package io.latchkey.http;
 
+import io.latchkey.session.DeviceLabel;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -82,6 +83,22 @@ final class Inputs {
     }
     if (text.length() > maxLength) {
       throw invalid("'" + field + "' must be at most " + maxLength + " characters.");
+    }
+    return text;
+  }
+
+  /** An optional device label; null when absent or JSON null; what {@link DeviceLabel} refuses is a 400. */
+  static String deviceLabel(JsonObject body, String field) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof String text)) {
+      throw invalid("'" + field + "' must be a string.");
+    }
+    String problem = DeviceLabel.problem(text);
+    if (problem != null) {
+      throw invalid("'" + field + "' " + problem + ".");
     }
     return text;
   }

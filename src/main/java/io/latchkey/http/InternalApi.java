@@ -21,7 +21,6 @@ import java.security.InvalidKeyException;
  */
 final class InternalApi {
 
-  static final int DEVICE_MAX = 200;
 
   private final SessionClient sessions;
 
@@ -44,7 +43,7 @@ final class InternalApi {
     JsonObject body = Inputs.jsonObject(ctx);
     Identity identity = identity(body);
     byte[] key = clientPublicKey(body);
-    String device = Inputs.optionalString(body, "device", DEVICE_MAX);
+    String device = Inputs.deviceLabel(body, "device");
     Replies.json(ctx, 201, sessions.create(identity, key, device), created -> new JsonObject()
         .put("token", created.token())
         .put("session_id", created.sessionId().toString())

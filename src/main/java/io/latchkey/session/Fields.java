@@ -8,7 +8,6 @@ import java.util.UUID;
 /** Reads the fields of event-bus requests; anything malformed is an {@link IllegalArgumentException}. */
 final class Fields {
 
-  static final int DEVICE_MAX = 200;
 
   private Fields() {}
 
@@ -63,6 +62,16 @@ final class Fields {
       throw new IllegalArgumentException(name + " must be a string of at most " + maxLength + " characters");
     }
     return text;
+  }
+
+  /** The optional device label; see {@link DeviceLabel}. */
+  static String optionalDevice(JsonObject body) {
+    String device = optionalString(body, "device", 2 * DeviceLabel.MAX_LENGTH);
+    String problem = device == null ? null : DeviceLabel.problem(device);
+    if (problem != null) {
+      throw new IllegalArgumentException("device " + problem);
+    }
+    return device;
   }
 
   /** Checked again here, as on every way a key comes in ({@link Ed25519#clientPublicKey}). */

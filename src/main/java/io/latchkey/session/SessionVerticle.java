@@ -207,7 +207,7 @@ public final class SessionVerticle extends VerticleBase {
   private Future<JsonObject> create(JsonObject body) {
     TokenHash hash = Fields.tokenHash(body);
     byte[] key = Fields.optionalPublicKey(body);
-    String device = Fields.optionalString(body, "device", Fields.DEVICE_MAX);
+    String device = Fields.optionalDevice(body);
     UUID sessionId = Uuid7.next();
     if (body.getValue("identity") == null) {
       return sessions.insert(sessionId, Fields.uuid(body, "account_id"), hash, key, device)

@@ -8,8 +8,10 @@ import io.latchkey.auth.signature.Ed25519;
 import io.latchkey.client.RequestSigner;
 import io.latchkey.db.DatabaseTarget;
 import io.latchkey.http.HostileRequests.Header;
+import io.latchkey.http.HostileRequests.Lookalike;
 import io.latchkey.http.HostileRequests.Request;
 import io.latchkey.http.HostileRequests.Wire;
+import io.latchkey.session.DeviceLabel;
 import io.latchkey.testing.Api;
 import io.latchkey.testing.DatabaseFingerprint;
 import io.latchkey.testing.HttpProbe;
@@ -155,6 +157,59 @@ class HostileInputIT {
   @Provide
   Arbitrary<Wire> wire() {
     return HostileRequests.wire();
+  }
+
+  @Provide
+  Arbitrary<Lookalike> lookalikes() {
+    return HostileRequests.lookalikes();
+  }
+
+  @Provide
+  Arbitrary<String> deviceLabels() {
+    return HostileRequests.unicodeEdge().injectNull(0.3);
+  }
+
+  /**
+   * SPEC §2's identity rule from outside: a subject reaches a fixture's account, by admin lookup or by a create,
+   * exactly when it is the same identity (surrounding ASCII whitespace, ASCII case, the two forms of an
+   * internationalised domain), never with a 5xx; a refused create stores nothing; an accepted device label is
+   * stored as sent (an unpaired surrogate once became "?", a NUL a 503).
+   */
+  @Property(tries = 300)
+  void aSubjectReachesAnAccountOnlyAsTheSameIdentity(@ForAll("lookalikes") Lookalike subject,
+      @ForAll("deviceLabels") String device) throws Exception {
+    String fixture = fixtures.values.get(subject.fixture());
+    HttpResponse<String> found = fixtures.api.get("/api/v1/admin/accounts?kind=" + subject.kind() + "&subject="
+        + HostileRequests.pct(subject.subject()), ADMIN);
+    Statistics.label("lookup").collect(subject.same() ? "same identity" : "another identity", found.statusCode());
+    assertThat(found.statusCode()).as(found.body()).isEqualTo(subject.same() ? 200 : found.statusCode()).isIn(200, 400, 404);
+    if (found.statusCode() == 200) {
+      assertThat(Api.json(found).getString("account_id").equals(fixture)).as("found the fixture's account")
+          .isEqualTo(subject.same());
+    }
+
+    DatabaseFingerprint before = fingerprint();
+    String body = "{\"identity\":{\"kind\":\"" + subject.kind() + "\",\"subject\":" + HostileRequests.quote(subject.subject())
+        + "}" + (device == null ? "" : ",\"device\":" + HostileRequests.quote(device)) + "}";
+    HttpResponse<String> created = fixtures.api.post("/api/v1/internal/sessions", INTERNAL, body);
+    Statistics.label("create").collect(subject.same() ? "same identity" : "another identity", created.statusCode());
+    boolean goodLabel = device == null || DeviceLabel.problem(device) == null;
+    assertThat(created.statusCode()).as(created.body()).isIn(201, 400)
+        .isEqualTo(subject.same() && goodLabel ? 201 : created.statusCode());
+    if (created.statusCode() == 400) {
+      assertThat(fingerprint()).as("a refused create changed the database").isEqualTo(before);
+      return;
+    }
+    JsonObject session = Api.json(created);
+    assertThat(session.getString("account_id").equals(fixture)).as("created on the fixture's account")
+        .isEqualTo(subject.same());
+    try (PreparedStatement ps = jdbc.prepareStatement("SELECT device FROM sessions WHERE session_id = ?")) {
+      ps.setObject(1, UUID.fromString(session.getString("session_id")));
+      try (ResultSet rs = ps.executeQuery()) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).as("the stored device label").isEqualTo(device);
+      }
+    }
   }
 
   @Property(tries = 1500)
@@ -422,6 +477,9 @@ class HostileInputIT {
       newAlice();
       newBound();
       newDormant();
+      values.put("account.kiss", identity("email", "kiss@example.com").getString("account_id"));
+      values.put("account.kiss.idn", identity("email", "kiss@m\u00fcnchen.de").getString("account_id"));
+      values.put("account.tg", identity("telegram", "4242").getString("account_id"));
     }
 
     /** Re-creates what an accepted write spent. */
@@ -473,6 +531,13 @@ class HostileInputIT {
       if (clientKey != null) {
         body.put("client_public_key", clientKey);
       }
+      HttpResponse<String> created = api.post("/api/v1/internal/sessions", INTERNAL, body.encode());
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+      return Api.json(created);
+    }
+
+    private JsonObject identity(String kind, String subject) throws Exception {
+      JsonObject body = new JsonObject().put("identity", new JsonObject().put("kind", kind).put("subject", subject));
       HttpResponse<String> created = api.post("/api/v1/internal/sessions", INTERNAL, body.encode());
       assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
       return Api.json(created);

@@ -295,7 +295,9 @@ final class HostileRequests {
                 "nobody@example.com", "not-an-email", "a@b", "%00", "+", "%2B", "a%0D%0Ab@example.com", "123456789", "0",
                 "-5", "00123", "99999999999999999999", "9223372036854775807", "%D9%A1%D9%A2%D9%A3", "%zz", "")),
             Tuple.of(1, Arbitraries.integers().between(250, 5000).map(n -> "a".repeat(n) + "%40example.com")),
-            Tuple.of(1, segment()));
+            Tuple.of(1, segment()),
+            Tuple.of(2, unicodeEdge().map(s -> pct(s + "@example.com"))),
+            Tuple.of(1, unicodeEdge().map(HostileRequests::pct)));
         yield Arbitraries.frequencyOf(
             Tuple.of(6, Combinators.combine(kind, subject).as((k, s) -> "kind=" + k + "&subject=" + s)),
             Tuple.of(1, kind.map(k -> "kind=" + k)),
@@ -522,7 +524,10 @@ final class HostileRequests {
             "9223372036854775807", "1e3", " 42 ", "\ud800@example.com", "").map(HostileRequests::quote)),
         Tuple.of(1, Arbitraries.of("42", "null", "[]", "{}", "true")),
         Tuple.of(1, Arbitraries.integers().between(60, 400).map(n -> quote("a".repeat(n) + "@example.com"))),
-        Tuple.of(1, Arbitraries.strings().all().ofMaxLength(30).map(s -> quote(s + "@example.com"))));
+        Tuple.of(1, Arbitraries.strings().all().ofMaxLength(30).map(s -> quote(s + "@example.com"))),
+        Tuple.of(2, unicodeEdge().map(s -> quote(s + "@example.com"))),
+        Tuple.of(1, unicodeEdge().map(s -> quote("kate@" + s + ".com"))),
+        Tuple.of(1, unicodeEdge().map(HostileRequests::quote)));
     Arbitrary<String> identity = Arbitraries.frequencyOf(
         Tuple.of(8, Combinators.combine(kind, subject).as((k, s) -> "{\"kind\":" + k + ",\"subject\":" + s + "}")),
         Tuple.of(1, subject.map(s -> "{\"subject\":" + s + "}")),
@@ -539,7 +544,8 @@ final class HostileRequests {
             "\"\\ud800\"", "\"\\udfff\\ud800\"", "\"\u202e\"")),
         Tuple.of(1, Arbitraries.integers().between(195, 205).map(n -> quote("d".repeat(n)))),
         Tuple.of(1, Arbitraries.integers().between(95, 105).map(n -> quote("\ud83d\udcf1".repeat(n)))),
-        Tuple.of(1, Arbitraries.strings().all().ofMaxLength(40).map(HostileRequests::quote)));
+        Tuple.of(1, Arbitraries.strings().all().ofMaxLength(40).map(HostileRequests::quote)),
+        Tuple.of(2, unicodeEdge().map(HostileRequests::quote)));
     Arbitrary<String> extra = Arbitraries.of("\"extra\":1", "\"token\":\"${token.alice}\"", "\"account_id\":\"${account.alice}\"",
         "\"identity\":null", "\"identity\":{\"kind\":\"email\",\"subject\":\"${email.alice}\"}", "\"device\":\"second\"");
     return Builders.withBuilder(() -> new ArrayList<String>())
@@ -733,6 +739,150 @@ final class HostileRequests {
             + "Content-Type: application/json\r\nContent-Length: " + b.length() + "\r\n\r\n" + b);
     return Combinators.combine(whole, Arbitraries.integers().between(0, 99))
         .as((text, cut) -> new Wire("truncated", text.substring(0, text.length() * cut / 100), false, true));
+  }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Unicode edge cases in identity subjects, device labels and query parameters
+
+  /**
+   * Code points that Java and PostgreSQL, or two normalisations, disagree about: NUL and other controls (never
+   * ASCII whitespace, which the identity rule trims), unpaired surrogates, zero-width and other invisible
+   * characters, bidi controls, non-ASCII spaces, characters that some case mapping or normalisation turns into
+   * ASCII (the Kelvin sign, dotless i, long s, full-width forms, superscripts), characters PostgreSQL's
+   * {@code lower()} maps and Java 17 does not know (U+2C2F), lookalike digits and dots, U+FFFD, noncharacters.
+   */
+  static final List<String> UNICODE_EDGES = List.of(
+      "\u0000", "\u0001", "\u000b", "\u001f", "\u007f", "\u0085", "\u009f",
+      "\ud800", "\udbff", "\udc00", "\udfff",
+      "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u034f", "\u3164", "\ufe0f", "\u180e",
+      "\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f",
+      "\u061c",
+      "\u00a0", "\u1680", "\u2002", "\u2007", "\u202f", "\u205f", "\u3000", "\u2028", "\u2029",
+      "\u212a", "\u2126", "\u212b", "\u0130", "\u0131", "\u017f", "\u1e9e", "\u00df", "\u2c2f", "\u2c5f",
+      "\ua7c0", "\uff21", "\uff41", "\uff4b", "\u00b2", "\u2074", "\u0301", "\u0307", "\u0308",
+      "\uff11", "\u0661", "\u06f1", "\u0967", "\u3002", "\uff0e", "\uff61", "\uff20",
+      "\ufffd", "\ufffe", "\uffff", "\ud835\udc00", "\ud83d\udcf1", "\ud83d\udc68\u200d\ud83d\udc69");
+
+  /** Short strings of ASCII letters and digits with Unicode edge cases among them. */
+  static Arbitrary<String> unicodeEdge() {
+    Arbitrary<String> atom = Arbitraries.frequencyOf(
+        Tuple.of(3, Arbitraries.strings().withCharRange('a', 'z').withCharRange('A', 'Z').withCharRange('0', '9')
+            .ofMinLength(1).ofMaxLength(4)),
+        Tuple.of(2, Arbitraries.of(UNICODE_EDGES)));
+    return atom.list().ofMinSize(1).ofMaxSize(6).map(parts -> String.join("", parts));
+  }
+
+  /**
+   * A subject next to a fixture's identity (its {@code fixture} names the account): {@code same} when it
+   * differs from the fixture's subject only in surrounding ASCII whitespace, the case of ASCII letters, or the
+   * Unicode and A-label forms of its domain, which SPEC §2 says is the same identity; otherwise one or more
+   * edits no rule may fold (an edge character inserted, a letter or digit swapped for a lookalike, non-ASCII
+   * space around it), so it must never reach the fixture's account.
+   */
+  record Lookalike(String kind, String subject, String fixture, boolean same) {
+
+    @Override
+    public String toString() {
+      return kind + " " + clip(subject) + (same ? " (the same identity as " : " (another identity than ") + fixture + ")";
+    }
+  }
+
+  private static final Map<Character, List<String>> LOOKALIKES = Map.ofEntries(
+      Map.entry('k', List.of("\u212a", "\u03ba", "\u0138", "\uff4b")),
+      Map.entry('i', List.of("\u0131", "\u0130", "\u0456", "\uff49", "i\u0307")),
+      Map.entry('s', List.of("\u017f", "\u0455", "\uff53", "\u1e9e")),
+      Map.entry('e', List.of("\u0435", "\uff45", "e\u0301")),
+      Map.entry('x', List.of("\u0445", "\u2179")),
+      Map.entry('a', List.of("\u0430", "\u0251")),
+      Map.entry('m', List.of("\u043c", "\u217f")),
+      Map.entry('c', List.of("\u0441", "\u217d")),
+      Map.entry('o', List.of("\u043e", "\u03bf")),
+      Map.entry('l', List.of("\u217c", "\u04cf")),
+      Map.entry('n', List.of("\u0578", "\u207f")),
+      Map.entry('d', List.of("\u217e", "\u0501")),
+      Map.entry('\u00fc', List.of("u\u0308", "\u00dc")),
+      Map.entry('4', List.of("\uff14", "\u0664", "\u06f4", "\u2074", "\u2463")),
+      Map.entry('2', List.of("\uff12", "\u0662", "\u00b2", "\u2461")),
+      Map.entry('.', List.of("\u3002", "\uff0e", "\uff61")),
+      Map.entry('@', List.of("\uff20", "\ufe6b")));
+
+  static Arbitrary<Lookalike> lookalikes() {
+    Arbitrary<String[]> base = Arbitraries.of(
+        new String[] {"email", "kiss@example.com", "account.kiss"},
+        new String[] {"email", "kiss@m\u00fcnchen.de", "account.kiss.idn"},
+        new String[] {"email", "kiss@xn--mnchen-3ya.de", "account.kiss.idn"},
+        new String[] {"telegram", "4242", "account.tg"});
+    Arbitrary<String> asciiSpace = Arbitraries.of("", "", " ", "\t", "\r\n", "\f", " \t ");
+    Arbitrary<List<Boolean>> upper = Arbitraries.of(true, false).list().ofSize(32);
+    Arbitrary<List<Edit>> edits = edit().list().ofMaxSize(2);
+    return Combinators.combine(base, asciiSpace, asciiSpace, upper, edits).as((b, before, after, caps, changes) -> {
+      String subject = b[1];
+      StringBuilder cased = new StringBuilder();
+      for (int i = 0; i < subject.length(); i++) {
+        char c = subject.charAt(i);
+        cased.append(c >= 'a' && c <= 'z' && caps.get(i % caps.size()) ? (char) (c - 32) : c);
+      }
+      String edited = cased.toString();
+      for (Edit e : changes) {
+        edited = e.apply(edited);
+      }
+      return new Lookalike(b[0], before + edited + after, b[2], changes.isEmpty());
+    });
+  }
+
+  /** One change no rule may fold; {@code at} picks the place, modulo the subject's length. */
+  private record Edit(int kind, int at, String edge) {
+
+    String apply(String subject) {
+      int i = Math.floorMod(at, subject.length());
+      return switch (kind) {
+        case 0 -> subject.substring(0, i) + edge + subject.substring(i);
+        case 1 -> {
+          for (int j = 0; j < subject.length(); j++) {
+            int k = (i + j) % subject.length();
+            List<String> swaps = LOOKALIKES.get(Character.toLowerCase(subject.charAt(k)));
+            if (swaps != null) {
+              yield subject.substring(0, k) + swaps.get(Math.floorMod(at, swaps.size())) + subject.substring(k + 1);
+            }
+          }
+          yield edge + subject;
+        }
+        default -> at % 2 == 0 ? edge + subject : subject + edge;
+      };
+    }
+  }
+
+  private static Arbitrary<Edit> edit() {
+    Arbitrary<String> space = Arbitraries.of("\u00a0", "\u3000", "\u2003", "\u200b", "\u0085", "\u000b", "\u0000",
+        "\ufeff", "\u202e");
+    Arbitrary<String> edge = Arbitraries.of(UNICODE_EDGES);
+    return Arbitraries.frequencyOf(
+        Tuple.of(2, Combinators.combine(Arbitraries.integers().between(0, 40), edge).as((at, e) -> new Edit(0, at, e))),
+        Tuple.of(3, Combinators.combine(Arbitraries.integers().between(0, 40), edge).as((at, e) -> new Edit(1, at, e))),
+        Tuple.of(1, Combinators.combine(Arbitraries.integers().between(0, 40), space).as((at, e) -> new Edit(2, at, e))));
+  }
+
+  /**
+   * Text percent-encoded for a query parameter, byte by byte: UTF-8, except that an unpaired surrogate goes as
+   * the three bytes a careless encoder writes for it (not valid UTF-8, which the server must refuse cleanly).
+   */
+  static String pct(String text) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < text.length(); ) {
+      int c = text.codePointAt(i);
+      i += Character.charCount(c);
+      if (c < 0x80 && (Character.isLetterOrDigit(c) || "-._~".indexOf(c) >= 0)) {
+        out.append((char) c);
+        continue;
+      }
+      byte[] bytes = c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE
+          ? new byte[] {(byte) (0xE0 | c >> 12), (byte) (0x80 | (c >> 6 & 0x3F)), (byte) (0x80 | (c & 0x3F))}
+          : new String(Character.toChars(c)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      for (byte b : bytes) {
+        out.append(String.format("%%%02X", b & 0xFF));
+      }
+    }
+    return out.toString();
   }
 
   // ---------------------------------------------------------------------------------------------------
