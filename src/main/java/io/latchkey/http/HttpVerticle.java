@@ -134,7 +134,7 @@ public final class HttpVerticle extends VerticleBase {
     Handler<RoutingContext> credentialTier = limits.limitsAuthFailures()
         ? ctx -> {
           noStore(ctx);
-          limits.refuseBlockedAddresses(ctx);
+          limits.holdFailureBudget(ctx);
         }
         : ctx -> {
           noStore(ctx);
@@ -159,7 +159,7 @@ public final class HttpVerticle extends VerticleBase {
     router.route("/api/v1/internal/*").subRouter(InternalApi.router(vertx, sessions, keys));
     router.route("/api/v1/admin/*").subRouter(AdminApi.router(vertx, sessions, keys));
 
-    FailureHandler failures = new FailureHandler(limits);
+    FailureHandler failures = new FailureHandler();
     router.route().failureHandler(failures);
     for (int status : new int[] {400, 401, 403, 404, 405, 413, 415, 500}) {
       router.errorHandler(status, failures);
