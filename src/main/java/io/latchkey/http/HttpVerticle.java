@@ -134,7 +134,11 @@ public final class HttpVerticle extends VerticleBase {
     Handler<RoutingContext> credentialTier = limits.limitsAuthFailures()
         ? ctx -> {
           noStore(ctx);
-          limits.holdFailureBudget(ctx);
+          if (readsBody(ctx.request().method())) {
+            limits.refuseSpentAddresses(ctx);
+          } else {
+            limits.holdFailureBudget(ctx);
+          }
         }
         : ctx -> {
           noStore(ctx);
@@ -153,6 +157,13 @@ public final class HttpVerticle extends VerticleBase {
         FailureHandler::bodyRead)) {
       router.route("/api/v1/*").method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH)
           .method(HttpMethod.DELETE).handler(step);
+    }
+    if (limits.limitsAuthFailures()) {
+      // a request with a body holds its failure budget once the body is in, right before its credentials
+      for (String tier : new String[] {"/api/v1/user/*", "/api/v1/internal/*", "/api/v1/admin/*"}) {
+        router.route(tier).method(HttpMethod.POST).method(HttpMethod.PUT).method(HttpMethod.PATCH)
+            .method(HttpMethod.DELETE).handler(limits::holdFailureBudget);
+      }
     }
     router.route("/api/v1/public/*").subRouter(PublicApi.router(vertx, openApi));
     router.route("/api/v1/user/*").subRouter(UserApi.router(vertx, sessions, userAuthentication, signatures));
@@ -177,6 +188,12 @@ public final class HttpVerticle extends VerticleBase {
   /** The port this instance listens on (the real one when 0 was configured). */
   public int actualPort() {
     return server.actualPort();
+  }
+
+  /** The methods the body handler reads a body for. */
+  private static boolean readsBody(HttpMethod method) {
+    return method.equals(HttpMethod.POST) || method.equals(HttpMethod.PUT) || method.equals(HttpMethod.PATCH)
+        || method.equals(HttpMethod.DELETE);
   }
 
   private static void noStore(RoutingContext ctx) {

@@ -18,12 +18,10 @@ import io.vertx.ext.web.RoutingContext;
  * <ul>
  *   <li><b>Failed authentications</b>: every 401 costs a token of the address's bucket. Only the user,
  *   internal and admin tiers check credentials, and every request to them holds a token of its address
- *   before its credentials are looked at, settled when its answer goes out: a 401 keeps it, any other
- *   answer gives it back. So checks that overlap in time cannot spend more than the bucket has; with
- *   every token taken or held, the address's requests to those tiers are answered 429 before their
- *   credentials are looked at, until one is free. Successful requests cost nothing: a hold given back
- *   leaves the bucket as it was. A request decided on the event loop that received it (a cached token, a
- *   key) holds and settles without allocating.</li>
+ *   while its credentials are checked: a 401 keeps it, anything else gives it back. So checks that overlap
+ *   in time cannot spend more than the bucket has; with every token taken or held, the address's requests
+ *   to those tiers are answered 429 before their credentials are looked at, until one is free. Successful
+ *   requests cost nothing: a hold given back leaves the bucket as it was.</li>
  *   <li><b>Public tier</b>: every request takes a token; none left is 429.</li>
  * </ul>
  *
@@ -68,10 +66,28 @@ public final class RateLimitGuard {
   }
 
   /**
-   * First on the authenticated tiers: the request holds a token of its address for as long as its answer
-   * is not known, or is refused when none is free. Whatever the answer (an event-bus timeout's 503
-   * included: the credential was not found wrong), only a 401 keeps the token; a request whose client goes
-   * away is settled by the answer it would have had, so walking away from a check does not make it free.
+   * First on the authenticated tiers for a request with a body: refused before its body is read when its
+   * address has no token free. It holds one only once the body is in ({@link #holdFailureBudget}), so that
+   * a slow upload does not hold one.
+   */
+  void refuseSpentAddresses(RoutingContext ctx) {
+    AddressLimiter.Budget budget = authFailures.budget(clients.of(ctx.request()));
+    long wait = budget.reserve();
+    if (wait > 0) {
+      refuse(ctx, refusedAuth, wait, "Too many failed authentications from this address.");
+      return;
+    }
+    budget.settle(false);
+    ctx.next();
+  }
+
+  /**
+   * Right before the credentials are checked: the request holds a token of its address until they are
+   * decided, or is refused when none is free. A 401 keeps the token; accepted credentials, and any other
+   * answer (an event-bus timeout's 503 included: the credential was not found wrong), give it back. A
+   * request decided on the event loop that received it (a cached token, a key) settles before this
+   * returns, without allocating; one that waits for a lookup settles when its answer's head is written, so
+   * a client that goes away is settled by the answer it would have had and gains nothing by leaving.
    */
   void holdFailureBudget(RoutingContext ctx) {
     AddressLimiter.Budget budget = authFailures.budget(clients.of(ctx.request()));
@@ -83,8 +99,10 @@ public final class RateLimitGuard {
     ctx.next();
     HttpServerResponse response = ctx.response();
     if (response.headWritten()) {
-      // answered before the event loop moved on: the usual case of a cached token or a key
       budget.settle(response.getStatusCode() == 401);
+    } else if (ctx.user() != null) {
+      // authenticated, and the action has gone on to wait for something: no step after it answers 401
+      budget.settle(false);
     } else {
       ctx.addHeadersEndHandler(v -> budget.settle(response.getStatusCode() == 401));
     }
