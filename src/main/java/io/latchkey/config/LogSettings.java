@@ -30,7 +30,8 @@ public final class LogSettings {
     }
     String level = environment.get("LOG_LEVEL");
     if (level != null && !LEVELS.contains(level.toUpperCase(Locale.ROOT))) {
-      throw new ConfigException("LOG_LEVEL must be one of " + String.join(", ", LEVELS) + ", in any case (unset: INFO)");
+      throw new ConfigException(
+          "LOG_LEVEL must be one of " + String.join(", ", LEVELS) + ", in any case (unset: INFO)");
     }
   }
 }

@@ -188,7 +188,8 @@ class RateLimitIT {
             .build(), HttpResponse.BodyHandlers.ofString()));
       }
       Eventually.await(Duration.ofSeconds(10), () -> answers.stream().filter(CompletableFuture::isDone).count(),
-          done -> done >= requests - STRICT_BURST, "the requests beyond the budget to be refused while the others' lookups are held");
+          done -> done >= requests - STRICT_BURST,
+          "the requests beyond the budget to be refused while the others' lookups are held");
       for (CompletableFuture<HttpResponse<String>> answer : answers) {
         if (answer.isDone()) {
           assertRateLimited(answer.join(), 60);
@@ -206,6 +207,47 @@ class RateLimitIT {
     assertThat(unauthorized).as("401s: the burst, plus what refilled in %d ms", elapsed / 1_000_000)
         .isBetween(1L, budget);
     assertRateLimited(api.get(ME, token, XFF, address), 60);
+  }
+
+  @Test
+  @DisplayName("accepted credentials give their hold back at once: overlapping requests whose actions wait for the "
+      + "database cost nothing and are never 429")
+  void acceptedCredentialsHoldNothingWhileTheirActionWaits() throws Exception {
+    Api api = new Api(strict.httpPort());
+    String address = newAddress();
+    // twice the budget, and few enough that each lookup has a connection of the pool to wait on
+    int requests = 2 * STRICT_BURST;
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+    try (Connection blocker = TestPostgres.connect(database)) {
+      blocker.setAutoCommit(false);
+      blocker.createStatement().execute("LOCK TABLE latchkey.sessions IN ACCESS EXCLUSIVE MODE");
+      for (int i = 0; i < requests; i++) {
+        answers.add(client.sendAsync(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + strict.httpPort() + "/api/v1/internal/sessions/introspect"))
+            .header("Authorization", "Bearer " + INTERNAL)
+            .header("Content-Type", "application/json")
+            .header(XFF, address)
+            .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("token", Tokens.generate()).encode()))
+            .build(), HttpResponse.BodyHandlers.ofString()));
+      }
+      // past the guard, all at once: every one of them waits on the lock with its lookup
+      String waitingLookups = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+          + "AND wait_event_type = 'Lock' AND query LIKE '%FROM sessions WHERE token_hash = $1%'";
+      Eventually.await(Duration.ofSeconds(10), () -> TestPostgres.count(database, waitingLookups),
+          waiting -> waiting == requests, "every introspection's lookup to wait for the lock");
+      blocker.rollback();
+    }
+
+    for (CompletableFuture<HttpResponse<String>> answer : answers) {
+      HttpResponse<String> introspected = answer.join();
+      assertThat(introspected.statusCode()).as(introspected.body()).isEqualTo(200);
+      assertThat(Api.json(introspected).getBoolean("active")).isFalse();
+    }
+    for (int i = 0; i < STRICT_BURST; i++) {
+      assertProblem(api.get(ME, "garbage", XFF, address), 401);
+    }
+    assertRateLimited(api.get(ME, "garbage", XFF, address), 60);
   }
 
   @Test
