@@ -3,6 +3,7 @@ package io.latchkey;
 import io.latchkey.config.AppConfig;
 import io.latchkey.config.ConfigException;
 import io.latchkey.config.ConfigLoader;
+import io.latchkey.config.LogSettings;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +20,14 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    try {
+      // before anything logs, and not through the log: logback has taken these as they are, however wrong
+      LogSettings.check(System.getenv());
+    } catch (ConfigException e) {
+      System.err.println("Invalid configuration: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
     Application application;

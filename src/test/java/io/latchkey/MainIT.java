@@ -85,6 +85,23 @@ class MainIT {
   }
 
   @Test
+  @DisplayName("a log format or level logback would misread: one line on stderr, exit status 1, nothing started")
+  void invalidLogSettingsExitBeforeAnythingStarts() throws Exception {
+    String formatMessage = "LOG_FORMAT must be text or json (unset: text)";
+    String levelMessage = "LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR, OFF, in any case (unset: INFO)";
+    try (NodeProcess node = NodeProcess.start(workDir, Map.of("LOG_FORMAT", "xml", "HTTP_PORT", "0"))) {
+      assertThat(node.awaitExit(START)).isEqualTo(1);
+      assertThat(node.output().strip()).as("that line alone").isEqualTo("Invalid configuration: " + formatMessage);
+    }
+    try (NodeProcess node = NodeProcess.start(workDir, Map.of("LOG_LEVEL", "bogus", "HTTP_PORT", "0"))) {
+      assertThat(node.awaitExit(START)).isEqualTo(1);
+      assertThat(node.output().strip()).as("that line alone, nothing at DEBUG")
+          .isEqualTo("Invalid configuration: " + levelMessage);
+    }
+    assertThat(workDir.resolve("data")).as("no embedded PostgreSQL was started").doesNotExist();
+  }
+
+  @Test
   @DisplayName("an unreachable database stops start-up with exit status 1, never a half-started node, and no password in the log")
   void unreachableDatabaseFailsStartUp() throws Exception {
     int closedPort;

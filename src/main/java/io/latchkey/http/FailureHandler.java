@@ -28,12 +28,6 @@ final class FailureHandler implements Handler<RoutingContext> {
     ctx.next();
   }
 
-  private final RateLimitGuard limits;
-
-  FailureHandler(RateLimitGuard limits) {
-    this.limits = limits;
-  }
-
   @Override
   public void handle(RoutingContext ctx) {
     Throwable failure = ctx.failure();
@@ -53,7 +47,6 @@ final class FailureHandler implements Handler<RoutingContext> {
       problem = Problem.ofStatus(500, "The server could not complete the request.");
     }
     if (problem.status() == 401) {
-      limits.authenticationFailed(ctx);
       ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"latchkey\"");
     } else if (problem.status() == 503) {
       ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");

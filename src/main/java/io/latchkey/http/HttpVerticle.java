@@ -145,7 +145,11 @@ public final class HttpVerticle extends VerticleBase {
     Handler<RoutingContext> credentialTier = limits.limitsAuthFailures()
         ? ctx -> {
           noStore(ctx);
-          limits.refuseBlockedAddresses(ctx);
+          if (carriesBody(ctx.request().method())) {
+            limits.refuseSpentAddresses(ctx);
+          } else {
+            limits.holdFailureBudget(ctx);
+          }
         }
         : ctx -> {
           noStore(ctx);
@@ -172,12 +176,26 @@ public final class HttpVerticle extends VerticleBase {
         }
       });
     }
+    if (limits.limitsAuthFailures()) {
+      // a request with a body holds its failure budget once the body is in, right before its credentials
+      // (matched on every method, like the body handler: a method-restricted route would turn an unknown
+      // path's 404 into a 405)
+      for (String tier : new String[] {"/api/v1/user/*", "/api/v1/internal/*", "/api/v1/admin/*"}) {
+        router.route(tier).handler(ctx -> {
+          if (carriesBody(ctx.request().method())) {
+            limits.holdFailureBudget(ctx);
+          } else {
+            ctx.next();
+          }
+        });
+      }
+    }
     router.route("/api/v1/public/*").subRouter(PublicApi.router(vertx, openApi));
     router.route("/api/v1/user/*").subRouter(UserApi.router(vertx, sessions, userAuthentication, signatures));
     router.route("/api/v1/internal/*").subRouter(InternalApi.router(vertx, sessions, keys));
     router.route("/api/v1/admin/*").subRouter(AdminApi.router(vertx, sessions, keys));
 
-    FailureHandler failures = new FailureHandler(limits);
+    FailureHandler failures = new FailureHandler();
     router.route().failureHandler(failures);
     for (int status : new int[] {400, 401, 403, 404, 413, 415, 500}) {
       router.errorHandler(status, failures);
@@ -199,9 +217,10 @@ public final class HttpVerticle extends VerticleBase {
     return server.actualPort();
   }
 
+  /** The methods the body handler reads a body for. */
   private static boolean carriesBody(HttpMethod method) {
-    return method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH
-        || method == HttpMethod.DELETE;
+    return method.equals(HttpMethod.POST) || method.equals(HttpMethod.PUT) || method.equals(HttpMethod.PATCH)
+        || method.equals(HttpMethod.DELETE);
   }
 
   private static void noStore(RoutingContext ctx) {

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -15,10 +16,12 @@ import io.vertx.ext.web.RoutingContext;
  * limits).
  *
  * <ul>
- *   <li><b>Failed authentications</b>: every 401 takes a token from the address's bucket; once it is
- *   empty, every request of the address to the user, internal and admin tiers is answered 429 before its
- *   credentials are looked at, until a token comes back. Successful requests take nothing: they pay one
- *   cache look-up ("is this address blocked?").</li>
+ *   <li><b>Failed authentications</b>: every 401 costs a token of the address's bucket. Only the user,
+ *   internal and admin tiers check credentials, and every request to them holds a token of its address
+ *   while its credentials are checked: a 401 keeps it, anything else gives it back. So checks that overlap
+ *   in time cannot spend more than the bucket has; with every token taken or held, the address's requests
+ *   to those tiers are answered 429 before their credentials are looked at, until one is free. Successful
+ *   requests cost nothing: a hold given back leaves the bucket as it was.</li>
  *   <li><b>Public tier</b>: every request takes a token; none left is 429.</li>
  * </ul>
  *
@@ -62,14 +65,47 @@ public final class RateLimitGuard {
     return publicRequests.enabled();
   }
 
-  /** First on the authenticated tiers: an address out of failures is refused before it is checked. */
-  void refuseBlockedAddresses(RoutingContext ctx) {
-    long wait = authFailures.blockedFor(clients.of(ctx.request()));
+  /**
+   * First on the authenticated tiers for a request with a body: refused before its body is read when its
+   * address has no token free. It holds one only once the body is in ({@link #holdFailureBudget}), so that
+   * a slow upload does not hold one.
+   */
+  void refuseSpentAddresses(RoutingContext ctx) {
+    AddressLimiter.Budget budget = authFailures.budget(clients.of(ctx.request()));
+    long wait = budget.reserve();
+    if (wait > 0) {
+      refuse(ctx, refusedAuth, wait, "Too many failed authentications from this address.");
+      return;
+    }
+    budget.settle(false);
+    ctx.next();
+  }
+
+  /**
+   * Right before the credentials are checked: the request holds a token of its address until they are
+   * decided, or is refused when none is free. A 401 keeps the token; accepted credentials, and any other
+   * answer (an event-bus timeout's 503 included: the credential was not found wrong), give it back. A
+   * request decided on the event loop that received it (a cached token, a key) settles before this
+   * returns, without allocating; one that waits for a lookup settles when its answer's head is written, so
+   * a client that goes away is settled by the answer it would have had and gains nothing by leaving.
+   */
+  void holdFailureBudget(RoutingContext ctx) {
+    AddressLimiter.Budget budget = authFailures.budget(clients.of(ctx.request()));
+    long wait = budget.reserve();
     if (wait > 0) {
       refuse(ctx, refusedAuth, wait, "Too many failed authentications from this address.");
       return;
     }
     ctx.next();
+    HttpServerResponse response = ctx.response();
+    if (response.headWritten()) {
+      budget.settle(response.getStatusCode() == 401);
+    } else if (ctx.user() != null) {
+      // authenticated, and the action has gone on to wait for something: no step after it answers 401
+      budget.settle(false);
+    } else {
+      ctx.addHeadersEndHandler(v -> budget.settle(response.getStatusCode() == 401));
+    }
   }
 
   /** First on the public tier: each request takes a token. */
@@ -80,13 +116,6 @@ public final class RateLimitGuard {
       return;
     }
     ctx.next();
-  }
-
-  /** Called by the failure handler for every 401. */
-  void authenticationFailed(RoutingContext ctx) {
-    if (authFailures.enabled()) {
-      authFailures.acquire(clients.of(ctx.request()));
-    }
   }
 
   private static void refuse(RoutingContext ctx, Counter counter, long waitNanos, String why) {

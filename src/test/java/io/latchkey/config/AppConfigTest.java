@@ -9,6 +9,7 @@ import io.latchkey.testing.TestConfig;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class AppConfigTest {
@@ -138,5 +139,23 @@ class AppConfigTest {
     assertThat(config.toString()).doesNotContain("internal-key").doesNotContain("s3cret");
     assertThat(config.internalKeys().matches("internal-key-0123456789")).isTrue();
     assertThat(config.adminKeys().isEmpty()).isTrue();
+  }
+
+  @Test
+  void logSettingsTakeTheDocumentedValuesAndNameABadOne() {
+    LogSettings.check(Map.of());
+    LogSettings.check(Map.of("LOG_FORMAT", "text", "LOG_LEVEL", "INFO"));
+    LogSettings.check(Map.of("LOG_FORMAT", "json", "LOG_LEVEL", "warn"));
+    LogSettings.check(Map.of("LOG_LEVEL", "Debug"));
+
+    for (String format : new String[] {"xml", "JSON", "", " json"}) {
+      assertThatThrownBy(() -> LogSettings.check(Map.of("LOG_FORMAT", format))).as(format)
+          .isInstanceOf(ConfigException.class).hasMessage("LOG_FORMAT must be text or json (unset: text)");
+    }
+    for (String level : new String[] {"bogus", "", "verbose", "INFO "}) {
+      assertThatThrownBy(() -> LogSettings.check(Map.of("LOG_FORMAT", "json", "LOG_LEVEL", level))).as(level)
+          .isInstanceOf(ConfigException.class)
+          .hasMessage("LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR, OFF, in any case (unset: INFO)");
+    }
   }
 }

@@ -68,7 +68,9 @@ class DatabaseOutageIT {
         "HEALTH_CHECK_TIMEOUT_MS", 1000,
         "LAST_SEEN_INTERVAL_MS", 1,
         "LAST_SEEN_FLUSH_MS", 50,
-        "ACCESS_LOG", false)));
+        "ACCESS_LOG", false,
+        // the burst of misses below comes from one address: room for all of them to wait for PostgreSQL at once
+        "RATE_LIMIT_AUTH_FAILURES_BURST", 1000)));
     api = new Api(node.httpPort());
     HttpProbe.awaitReady(node.httpPort(), WAIT);
   }

@@ -12,12 +12,19 @@ import io.latchkey.testing.HttpProbe;
 import io.latchkey.testing.TestConfig;
 import io.latchkey.testing.TestPostgres;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,6 +44,11 @@ class RateLimitIT {
   private static final String XFF = "X-Forwarded-For";
   /** Where the tests' set-up calls come from: never an address a test exhausts. */
   private static final String SET_UP = "192.0.2.254";
+  /** The strict node's failure budget and refill. */
+  private static final int STRICT_BURST = 3;
+  private static final Duration STRICT_REFILL = Duration.ofMinutes(1);
+
+  private static DatabaseTarget database;
 
   /** Three failures, then one more a minute; three public requests, then one a second. */
   private static Application strict;
@@ -47,9 +59,11 @@ class RateLimitIT {
 
   @BeforeAll
   static void start() throws Exception {
-    DatabaseTarget database = TestPostgres.freshDatabase();
-    strict = node(database, Map.of("RATE_LIMIT_AUTH_FAILURES_PER_MINUTE", 1, "RATE_LIMIT_AUTH_FAILURES_BURST", 3,
-        "RATE_LIMIT_PUBLIC_PER_SECOND", 1, "RATE_LIMIT_PUBLIC_BURST", 3));
+    database = TestPostgres.freshDatabase();
+    strict = node(database, Map.of("RATE_LIMIT_AUTH_FAILURES_PER_MINUTE", 1,
+        "RATE_LIMIT_AUTH_FAILURES_BURST", STRICT_BURST, "RATE_LIMIT_PUBLIC_PER_SECOND", 1, "RATE_LIMIT_PUBLIC_BURST", 3,
+        // a lookup held by a test's lock waits for it (for a connection, then for its answer) rather than ending in 503
+        "DB_CONNECT_TIMEOUT_MS", 30_000, "DB_STATEMENT_TIMEOUT_MS", 30_000, "EVENT_BUS_TIMEOUT_MS", 30_000));
     quick = node(database, Map.of("RATE_LIMIT_AUTH_FAILURES_PER_MINUTE", 60, "RATE_LIMIT_AUTH_FAILURES_BURST", 2));
     off = node(database, Map.of("RATE_LIMIT_AUTH_FAILURES_PER_MINUTE", 0, "RATE_LIMIT_PUBLIC_PER_SECOND", 0));
   }
@@ -150,6 +164,91 @@ class RateLimitIT {
     assertProblem(api.get(ME, "garbage", XFF, address), 401);
 
     assertRateLimited(api.get(ME, token, XFF, address), 60);
+  }
+
+  @Test
+  @DisplayName("failures that overlap cost as much as failures in a row: with every lookup held in flight, only the "
+      + "budget's worth are checked, the rest are 429 at once")
+  void overlappingFailuresCannotOverdrawTheBudget() throws Exception {
+    Api api = new Api(strict.httpPort());
+    String token = login(api, new JsonObject());
+    String address = newAddress();
+    int requests = 24;
+    // HTTP/1.1 without pipelining: one connection per request in flight, so all of them overlap
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+    long started = System.nanoTime();
+    try (Connection blocker = TestPostgres.connect(database)) {
+      blocker.setAutoCommit(false);
+      // the lookup of every unknown token now waits for this transaction: the checks cannot finish early
+      blocker.createStatement().execute("LOCK TABLE latchkey.sessions IN ACCESS EXCLUSIVE MODE");
+      for (int i = 0; i < requests; i++) {
+        answers.add(client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + strict.httpPort() + ME))
+            .header("Authorization", "Bearer " + Tokens.generate())
+            .header(XFF, address)
+            .build(), HttpResponse.BodyHandlers.ofString()));
+      }
+      Eventually.await(Duration.ofSeconds(10), () -> answers.stream().filter(CompletableFuture::isDone).count(),
+          done -> done >= requests - STRICT_BURST,
+          "the requests beyond the budget to be refused while the others' lookups are held");
+      for (CompletableFuture<HttpResponse<String>> answer : answers) {
+        if (answer.isDone()) {
+          assertRateLimited(answer.join(), 60);
+        }
+      }
+      blocker.rollback();
+    }
+    List<HttpResponse<String>> responses = answers.stream().map(CompletableFuture::join).toList();
+    long elapsed = System.nanoTime() - started;
+
+    long unauthorized = responses.stream().filter(r -> r.statusCode() == 401).count();
+    long refused = responses.stream().filter(r -> r.statusCode() == 429).count();
+    long budget = STRICT_BURST + elapsed / STRICT_REFILL.toNanos();
+    assertThat(unauthorized + refused).as("nothing but 401 and 429").isEqualTo(requests);
+    assertThat(unauthorized).as("401s: the burst, plus what refilled in %d ms", elapsed / 1_000_000)
+        .isBetween(1L, budget);
+    assertRateLimited(api.get(ME, token, XFF, address), 60);
+  }
+
+  @Test
+  @DisplayName("accepted credentials give their hold back at once: overlapping requests whose actions wait for the "
+      + "database cost nothing and are never 429")
+  void acceptedCredentialsHoldNothingWhileTheirActionWaits() throws Exception {
+    Api api = new Api(strict.httpPort());
+    String address = newAddress();
+    // twice the budget, and few enough that each lookup has a connection of the pool to wait on
+    int requests = 2 * STRICT_BURST;
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+    try (Connection blocker = TestPostgres.connect(database)) {
+      blocker.setAutoCommit(false);
+      blocker.createStatement().execute("LOCK TABLE latchkey.sessions IN ACCESS EXCLUSIVE MODE");
+      for (int i = 0; i < requests; i++) {
+        answers.add(client.sendAsync(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + strict.httpPort() + "/api/v1/internal/sessions/introspect"))
+            .header("Authorization", "Bearer " + INTERNAL)
+            .header("Content-Type", "application/json")
+            .header(XFF, address)
+            .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("token", Tokens.generate()).encode()))
+            .build(), HttpResponse.BodyHandlers.ofString()));
+      }
+      // past the guard, all at once: every one of them waits on the lock with its lookup
+      String waitingLookups = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+          + "AND wait_event_type = 'Lock' AND query LIKE '%FROM sessions WHERE token_hash = $1%'";
+      Eventually.await(Duration.ofSeconds(10), () -> TestPostgres.count(database, waitingLookups),
+          waiting -> waiting == requests, "every introspection's lookup to wait for the lock");
+      blocker.rollback();
+    }
+
+    for (CompletableFuture<HttpResponse<String>> answer : answers) {
+      HttpResponse<String> introspected = answer.join();
+      assertThat(introspected.statusCode()).as(introspected.body()).isEqualTo(200);
+      assertThat(Api.json(introspected).getBoolean("active")).isFalse();
+    }
+    for (int i = 0; i < STRICT_BURST; i++) {
+      assertProblem(api.get(ME, "garbage", XFF, address), 401);
+    }
+    assertRateLimited(api.get(ME, "garbage", XFF, address), 60);
   }
 
   @Test

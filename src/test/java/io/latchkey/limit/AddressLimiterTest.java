@@ -4,6 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,20 +42,96 @@ class AddressLimiterTest {
   }
 
   @Test
-  void blockedForLooksWithoutTaking() {
+  void aHeldTokenCountsAsTakenUntilItIsSettled() {
     AddressLimiter limiter = AddressLimiter.create(RateLimit.perSecond(1, 2), 1000, clock);
+    AddressLimiter.Budget budget = limiter.budget("192.0.2.1");
 
-    assertThat(limiter.blockedFor("192.0.2.1")).as("an unknown address").isZero();
-    for (int i = 0; i < 10; i++) {
-      assertThat(limiter.blockedFor("192.0.2.1")).isZero();
-    }
-    limiter.acquire("192.0.2.1");
-    assertThat(limiter.blockedFor("192.0.2.1")).as("one token left").isZero();
-    limiter.acquire("192.0.2.1");
+    assertThat(budget.reserve()).isZero();
+    assertThat(budget.reserve()).isZero();
+    assertThat(budget.reserve()).as("both tokens held").isPositive();
+    assertThat(limiter.acquire("192.0.2.1")).as("held tokens are not there to take").isPositive();
+    now.addAndGet(10 * SECOND);
+    assertThat(budget.reserve()).as("a held token does not refill").isPositive();
 
-    assertThat(limiter.blockedFor("192.0.2.1")).isEqualTo(SECOND);
+    budget.settle(false);
+    assertThat(limiter.budget("192.0.2.1").reserve()).as("one given back").isZero();
+  }
+
+  @Test
+  void aSpentTokenRefillsFromTheMomentItIsSpent() {
+    AddressLimiter limiter = AddressLimiter.create(RateLimit.perSecond(1, 1), 1000, clock);
+    AddressLimiter.Budget budget = limiter.budget("192.0.2.1");
+    assertThat(budget.reserve()).isZero();
+    now.addAndGet(10 * SECOND);
+
+    budget.settle(true);
+
+    assertThat(limiter.acquire("192.0.2.1")).isEqualTo(SECOND);
     now.addAndGet(SECOND);
-    assertThat(limiter.blockedFor("192.0.2.1")).isZero();
+    assertThat(limiter.acquire("192.0.2.1")).isZero();
+  }
+
+  @Test
+  void tokensGivenBackCostNothingHowEverLongTheyWereHeld() {
+    AddressLimiter limiter = AddressLimiter.create(RateLimit.perMinute(30, 3), 1000, clock);
+    AddressLimiter.Budget budget = limiter.budget("192.0.2.1");
+    for (int i = 0; i < 1000; i++) {
+      assertThat(budget.reserve()).isZero();
+      now.addAndGet(SECOND / 10);
+      budget.settle(false);
+    }
+    // held across a refill: the bucket was full again while the token was out, and one was taken meanwhile
+    assertThat(budget.reserve()).isZero();
+    now.addAndGet(10 * SECOND);
+    assertThat(limiter.acquire("192.0.2.1")).isZero();
+    budget.settle(false);
+
+    assertThat(limiter.acquire("192.0.2.1")).isZero();
+    assertThat(limiter.acquire("192.0.2.1")).isZero();
+    assertThat(limiter.acquire("192.0.2.1")).as("the burst, less the one taken, and no more").isPositive();
+  }
+
+  @Test
+  void holdsThatOverlapNeverSpendMoreThanTheBurst() throws Exception {
+    int burst = 50;
+    AddressLimiter limiter = AddressLimiter.create(RateLimit.perMinute(1, burst), 1000, clock);
+    AtomicInteger inUse = new AtomicInteger();
+    AtomicInteger spent = new AtomicInteger();
+    AtomicInteger worst = new AtomicInteger();
+    ExecutorService threads = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<?>> runs = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        runs.add(threads.submit(() -> {
+          ThreadLocalRandom random = ThreadLocalRandom.current();
+          for (int i = 0; i < 20_000; i++) {
+            AddressLimiter.Budget budget = limiter.budget("192.0.2.1");
+            if (budget.reserve() != 0) {
+              continue;
+            }
+            // counted after the limiter counts them and given up before it does, spent ones read first: never
+            // more than the limiter sees at that moment
+            int spentSoFar = spent.get();
+            worst.accumulateAndGet(spentSoFar + inUse.incrementAndGet(), Math::max);
+            inUse.decrementAndGet();
+            boolean spend = random.nextInt(20) == 0;
+            budget.settle(spend);
+            if (spend) {
+              spent.incrementAndGet();
+            }
+          }
+        }));
+      }
+      for (Future<?> run : runs) {
+        run.get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+
+    assertThat(worst.get()).as("tokens held and spent at once").isLessThanOrEqualTo(burst);
+    assertThat(spent.get()).as("with the clock stopped, exactly the burst can be spent").isEqualTo(burst);
+    assertThat(limiter.budget("192.0.2.1").reserve()).isPositive();
   }
 
   @Test
@@ -87,7 +171,7 @@ class AddressLimiterTest {
     assertThat(limiter.acquire("192.0.2.1")).isPositive();
 
     assertThat(limiter.acquire("192.0.2.2")).isZero();
-    assertThat(limiter.blockedFor("192.0.2.3")).isZero();
+    assertThat(limiter.budget("192.0.2.3").reserve()).isZero();
   }
 
   @Test
@@ -107,11 +191,12 @@ class AddressLimiterTest {
     now.set(start);
     AddressLimiter limiter = AddressLimiter.create(RateLimit.perSecond(1, 2), 1000, clock);
 
-    assertThat(limiter.blockedFor("192.0.2.1")).isZero();
-    assertThat(limiter.acquire("192.0.2.1")).isZero();
+    AddressLimiter.Budget budget = limiter.budget("192.0.2.1");
+    assertThat(budget.reserve()).isZero();
+    budget.settle(true);
     assertThat(limiter.acquire("192.0.2.1")).isZero();
     assertThat(limiter.acquire("192.0.2.1")).isEqualTo(SECOND);
-    assertThat(limiter.blockedFor("192.0.2.1")).isEqualTo(SECOND);
+    assertThat(budget.reserve()).isEqualTo(SECOND);
   }
 
   @Test
@@ -121,7 +206,7 @@ class AddressLimiterTest {
     for (int i = 0; i < 1000; i++) {
       assertThat(limiter.acquire("192.0.2.1")).isZero();
     }
-    assertThat(limiter.blockedFor("192.0.2.1")).isZero();
+    assertThat(limiter.budget("192.0.2.1").reserve()).isZero();
     assertThat(limiter.enabled()).isFalse();
     assertThat(limiter.addresses()).isZero();
   }
