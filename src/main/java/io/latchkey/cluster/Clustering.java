@@ -38,7 +38,8 @@ public final class Clustering {
   public record ClusteredNode(Vertx vertx, ClusterView view) {}
 
   /**
-   * Joins the cluster; completes once this node is a member and its event bus is up.
+   * Joins the cluster; completes once this node is a member and its event bus is up. With event-bus TLS it
+   * first checks the TLS files against each other, blocking: call it from a plain thread.
    *
    * @param builder a Vert.x builder already carrying the node's tracer and metrics
    * @param options the node's options; the clustered event bus settings are added to them
@@ -52,7 +53,7 @@ public final class Clustering {
         .setHost(settings.host())
         .setPort(settings.eventBusPort())
         .setClusterPublicHost(settings.host());
-    settings.tls().ifPresent(tls -> EventBusTls.apply(eventBus, tls));
+    settings.tls().ifPresent(tls -> EventBusTls.selfCheck(EventBusTls.apply(eventBus, tls)));
     options.setEventBusOptions(eventBus);
     return builder.with(options).withClusterManager(manager).buildClustered().map(vertx -> {
       manager.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
