@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts a clustered Vert.x on Hazelcast (vertx-hazelcast): TCP-IP join over the listed members only,
- * bound to CLUSTER_HOST:CLUSTER_PORT, the event bus on the same host. The base configuration is the
- * file CLUSTER_CONFIG (from the working directory, else the copy inside the jar); the per-node settings
- * override it.
+ * bound to CLUSTER_HOST:CLUSTER_PORT, the event bus on the same host, over mutual TLS when CLUSTER_TLS_*
+ * are set ({@link EventBusTls}). The base configuration is the file CLUSTER_CONFIG (from the working
+ * directory, else the copy inside the jar); the per-node settings override it.
  */
 public final class Clustering {
 
@@ -38,7 +38,8 @@ public final class Clustering {
   public record ClusteredNode(Vertx vertx, ClusterView view) {}
 
   /**
-   * Joins the cluster; completes once this node is a member and its event bus is up.
+   * Joins the cluster; completes once this node is a member and its event bus is up. With event-bus TLS it
+   * first checks the TLS files against each other, blocking: call it from a plain thread.
    *
    * @param builder a Vert.x builder already carrying the node's tracer and metrics
    * @param options the node's options; the clustered event bus settings are added to them
@@ -48,10 +49,12 @@ public final class Clustering {
       Runnable onMembershipChange) {
     Config hazelcast = hazelcastConfig(settings);
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast);
-    options.setEventBusOptions(new EventBusOptions()
+    EventBusOptions eventBus = new EventBusOptions()
         .setHost(settings.host())
         .setPort(settings.eventBusPort())
-        .setClusterPublicHost(settings.host()));
+        .setClusterPublicHost(settings.host());
+    settings.tls().ifPresent(tls -> EventBusTls.selfCheck(EventBusTls.apply(eventBus, tls)));
+    options.setEventBusOptions(eventBus);
     return builder.with(options).withClusterManager(manager).buildClustered().map(vertx -> {
       manager.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
         @Override
@@ -66,8 +69,9 @@ public final class Clustering {
           onMembershipChange.run();
         }
       });
-      LOG.info("Joined cluster '{}' as {}:{} ({} member(s))", settings.name(), settings.host(), settings.port(),
-          manager.getNodes().size());
+      LOG.info("Joined cluster '{}' as {}:{}, event bus on {}:{} over {} ({} member(s))", settings.name(),
+          settings.host(), settings.port(), manager.getNodeInfo().host(), manager.getNodeInfo().port(),
+          settings.tls().isPresent() ? "mutual TLS" : "plain TCP", manager.getNodes().size());
       return new ClusteredNode(vertx, view(manager));
     });
   }

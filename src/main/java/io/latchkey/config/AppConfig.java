@@ -60,7 +60,8 @@ public record AppConfig(
       "LAST_SEEN_INTERVAL_MS", "LAST_SEEN_FLUSH_MS", "LAST_SEEN_MAX_PENDING", "REVOCATION_POLL_MS",
       "SIGNATURE_MAX_SKEW_SECONDS", "SIGNATURE_REPLAY_MAX_ENTRIES",
       "CLUSTER_ENABLED", "CLUSTER_NAME", "CLUSTER_HOST", "CLUSTER_PORT", "CLUSTER_MEMBERS", "CLUSTER_EVENT_BUS_PORT",
-      "CLUSTER_CONFIG", "ACCESS_LOG", "METRICS_HOST", "METRICS_PORT");
+      "CLUSTER_CONFIG", "CLUSTER_TLS_KEY_PATH", "CLUSTER_TLS_CERT_PATH", "CLUSTER_TLS_TRUST_PATH",
+      "ACCESS_LOG", "METRICS_HOST", "METRICS_PORT");
 
   /**
    * Per-client-address limits, kept on each node: failed authentications (an address out of them gets 429
@@ -83,10 +84,17 @@ public record AppConfig(
 
   /**
    * The clustered event bus (Hazelcast): this node's bind host and Hazelcast port, the other members as
-   * {@code host:port}, the event-bus port (0 = any free one) and the Hazelcast configuration file.
+   * {@code host:port}, the event-bus port (0 = any free one), the Hazelcast configuration file, and
+   * the event bus's TLS (none: plain TCP).
    */
   public record ClusterConfig(boolean enabled, String name, String host, int port, List<String> members,
-      int eventBusPort, String configFile) {}
+      int eventBusPort, String configFile, Optional<ClusterTlsConfig> tls) {}
+
+  /**
+   * Mutual TLS on the clustered event bus: this node's PEM private key and certificate chain, and the PEM
+   * certificates (a CA) a peer's certificate must chain to, whichever side opened the connection.
+   */
+  public record ClusterTlsConfig(Path keyPath, Path certPath, Path trustPath) {}
 
   /**
    * Builds and validates the configuration from the merged JSON object.
@@ -152,10 +160,26 @@ public record AppConfig(
             s.intValue("CLUSTER_PORT", 1, 65535),
             s.hostPorts("CLUSTER_MEMBERS"),
             s.intValue("CLUSTER_EVENT_BUS_PORT", 0, 65535),
-            s.string("CLUSTER_CONFIG")),
+            s.string("CLUSTER_CONFIG"),
+            clusterTls(s)),
         s.bool("ACCESS_LOG"),
         s.string("METRICS_HOST"),
         s.intValue("METRICS_PORT", 0, 65535));
+  }
+
+  /** The three TLS files are given together or not at all, and each must be readable now. */
+  private static Optional<ClusterTlsConfig> clusterTls(Settings s) {
+    List<String> names = List.of("CLUSTER_TLS_KEY_PATH", "CLUSTER_TLS_CERT_PATH", "CLUSTER_TLS_TRUST_PATH");
+    List<String> missing = names.stream().filter(name -> s.optionalString(name).isEmpty()).toList();
+    if (missing.size() == names.size()) {
+      return Optional.empty();
+    }
+    if (!missing.isEmpty()) {
+      throw new ConfigException(String.join(", ", names) + " must be set together (missing: "
+          + String.join(", ", missing) + ")");
+    }
+    return Optional.of(new ClusterTlsConfig(s.readableFile(names.get(0)), s.readableFile(names.get(1)),
+        s.readableFile(names.get(2))));
   }
 
   /** Never shows the database URL, which may carry a password. */

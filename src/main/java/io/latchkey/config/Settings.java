@@ -1,6 +1,8 @@
 package io.latchkey.config;
 
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -89,6 +91,15 @@ final class Settings {
       out.add(member);
     }
     return List.copyOf(out);
+  }
+
+  /** A path to a regular file this process can read; the message names the setting and the path. */
+  Path readableFile(String name) {
+    Path path = Path.of(string(name));
+    if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+      throw new ConfigException(name + " names a file that does not exist or cannot be read: " + path);
+    }
+    return path;
   }
 
   String sqlIdentifier(String name) {

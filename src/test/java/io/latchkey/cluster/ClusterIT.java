@@ -87,6 +87,10 @@ class ClusterIT {
       awaitRejected(a, after);
       Eventually.await(WAIT, () -> HttpProbe.get(cluster.httpPort(0), "/readyz"),
           r -> r.statusCode() == 200 && r.body().contains("\"members\":2"), "A ready in a two-member cluster");
+      for (int node : new int[] {0, 1}) {
+        assertThat(cluster.node(node).output()).as("node %d: nothing refused by the deserialization filter", node)
+            .doesNotContain("is not allowed");
+      }
     }
   }
 

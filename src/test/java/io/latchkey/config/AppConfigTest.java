@@ -7,10 +7,13 @@ import io.latchkey.db.DatabaseTarget;
 import io.latchkey.limit.RateLimit;
 import io.latchkey.testing.TestConfig;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AppConfigTest {
 
@@ -157,5 +160,30 @@ class AppConfigTest {
           .isInstanceOf(ConfigException.class)
           .hasMessage("LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR, OFF, in any case (unset: INFO)");
     }
+  }
+
+  @Test
+  void clusterTlsIsOffByDefaultAndTakesThreeReadableFilesTogether(@TempDir Path dir) throws IOException {
+    assertThat(AppConfig.from(TestConfig.defaults()).cluster().tls()).isEmpty();
+
+    Path key = Files.writeString(dir.resolve("node.key"), "key");
+    Path cert = Files.writeString(dir.resolve("node.crt"), "cert");
+    Path trust = Files.writeString(dir.resolve("ca.crt"), "ca");
+    JsonObject all = TestConfig.defaults().put("CLUSTER_TLS_KEY_PATH", key.toString())
+        .put("CLUSTER_TLS_CERT_PATH", cert.toString()).put("CLUSTER_TLS_TRUST_PATH", trust.toString());
+    assertThat(AppConfig.from(all).cluster().tls())
+        .contains(new AppConfig.ClusterTlsConfig(key, cert, trust));
+
+    assertThatThrownBy(() -> AppConfig.from(all.copy().put("CLUSTER_TLS_TRUST_PATH", "")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("CLUSTER_TLS_KEY_PATH, CLUSTER_TLS_CERT_PATH, CLUSTER_TLS_TRUST_PATH must be set together "
+            + "(missing: CLUSTER_TLS_TRUST_PATH)");
+    assertThatThrownBy(() -> AppConfig.from(TestConfig.defaults().put("CLUSTER_TLS_CERT_PATH", cert.toString())))
+        .hasMessageEndingWith("(missing: CLUSTER_TLS_KEY_PATH, CLUSTER_TLS_TRUST_PATH)");
+    assertThatThrownBy(() -> AppConfig.from(all.copy().put("CLUSTER_TLS_KEY_PATH", dir.resolve("none.key").toString())))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("CLUSTER_TLS_KEY_PATH names a file that does not exist or cannot be read");
+    assertThatThrownBy(() -> AppConfig.from(all.copy().put("CLUSTER_TLS_CERT_PATH", dir.toString())))
+        .hasMessageStartingWith("CLUSTER_TLS_CERT_PATH names a file that does not exist or cannot be read");
   }
 }
