@@ -441,6 +441,12 @@ public final class SessionVerticle extends VerticleBase {
    * (minus {@link #COMMIT_SLACK_MS}, for revocations whose transaction committed after a later one's
    * clock reading), then moves the watermark to the database time of the read. Runs every
    * {@code REVOCATION_POLL_MS} and at once on a membership change; never two at a time.
+   *
+   * <p>While the boot warm-up runs, its cursor's snapshot may predate a revocation the poll finds, and
+   * its row would then be cached as active after the poll. So a poll during warm-up writes a tombstone
+   * for every revocation it finds, cached or not (warm-up only fills what is absent, so it loses to the
+   * tombstone), and leaves the watermark where it was: the first poll after warm-up reads those
+   * revocations again and repairs a row whose tombstone the size bound evicted before warm-up reached it.
    */
   private void catchUp() {
     if (revocationWatermarkMs < 0) {
@@ -451,8 +457,9 @@ public final class SessionVerticle extends VerticleBase {
       return;
     }
     catchingUp = true;
-    catchUpFrom(revocationWatermarkMs - COMMIT_SLACK_MS, 0).onComplete(applied -> {
+    catchUpFrom(revocationWatermarkMs - COMMIT_SLACK_MS, 0, warm).onComplete(applied -> {
       catchingUp = false;
+      metrics.revocationPolls.increment();
       if (applied > 0) {
         LOG.info("Safety net applied {} revocation(s) this node had not seen", applied);
       }
@@ -466,20 +473,29 @@ public final class SessionVerticle extends VerticleBase {
     });
   }
 
-  private Future<Integer> catchUpFrom(long afterMs, int appliedSoFar) {
+  /**
+   * @param advance whether to move the watermark: only when the poll started after warm-up was done
+   */
+  private Future<Integer> catchUpFrom(long afterMs, int appliedSoFar, boolean advance) {
     return sessions.revokedAfter(afterMs, CATCH_UP_PAGE).compose(page -> {
       int applied = appliedSoFar;
       for (Revoked r : page.revoked()) {
-        if (cache.revokeIfCached(r.tokenHash(), r.revokedAtMs())) {
+        boolean changed = warm
+            ? cache.revokeIfCached(r.tokenHash(), r.revokedAtMs())
+            : cache.tombstone(r.tokenHash(), new CachedSession(r.sessionId(), r.accountId(), null, 0L, 0L),
+                r.revokedAtMs());
+        if (changed) {
           applied++;
         }
         noteIfReadInFlight(r.tokenHash(), r.revokedAtMs());
       }
       long last = page.revoked().isEmpty() ? afterMs : page.revoked().get(page.revoked().size() - 1).revokedAtMs();
       if (page.revoked().size() == CATCH_UP_PAGE && last > afterMs) {
-        return catchUpFrom(last, applied);
+        return catchUpFrom(last, applied, advance);
       }
-      revocationWatermarkMs = Math.max(revocationWatermarkMs, page.databaseNowMs());
+      if (advance) {
+        revocationWatermarkMs = Math.max(revocationWatermarkMs, page.databaseNowMs());
+      }
       return Future.succeededFuture(applied);
     });
   }

@@ -335,6 +335,44 @@ class SessionsIT {
     assertThat(SessionNode.failureOf(client.lookup(token))).isEqualTo(SessionFailure.SESSION_NOT_FOUND);
   }
 
+  @Test
+  @DisplayName("a revocation the safety net finds while warm-up's cursor runs is not undone by warm-up (no broadcast)")
+  void aRevocationDuringWarmUpIsNotLostOnTheWarmingNode() throws Exception {
+    installReadGate();
+    UUID account = insertAccount();
+    String victim = insertDirectly(account);
+    String bystander = insertDirectly(account);
+    TokenHash victimHash = Tokens.hash(victim);
+    UUID victimId = UUID.fromString(sessionIdOf(victim));
+    Metrics metrics = new Metrics(new SimpleMeterRegistry());
+
+    try (Connection gate = TestPostgres.connect(database); Statement s = gate.createStatement()) {
+      s.execute("SELECT pg_advisory_lock(" + READ_GATE_LOCK + ")");
+      try (PreparedStatement ps = gate.prepareStatement("INSERT INTO latchkey.read_gate VALUES (?)")) {
+        ps.setBytes(1, victimHash.bytes());
+        ps.executeUpdate();
+      }
+      AppConfig config = TestConfig.forDatabase(database, Map.of(
+          "DB_STATEMENT_TIMEOUT_MS", 60_000, "REVOCATION_POLL_MS", 200, "WARMUP_FETCH_SIZE", 1));
+      node = SessionNode.start(database, config, metrics, SessionCache.create(config.sessionCache()));
+      client = node.client();
+      Eventually.await(WAIT, () -> count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+          + "AND application_name = 'latchkey' AND wait_event = 'advisory'"), n -> n == 1,
+          "warm-up's cursor to hold its snapshot (the session active) at the gate");
+
+      revokeRowsInDatabaseOnly(victimId);
+      double polled = metrics.revocationPolls.count();
+      Eventually.await(WAIT, metrics.revocationPolls::count, n -> n >= polled + 2,
+          "the safety net to poll after the revocation, while warm-up is still held");
+      s.execute("SELECT pg_advisory_unlock(" + READ_GATE_LOCK + ")");
+    }
+    node.awaitWarm();
+
+    assertThat(SessionNode.failureOf(client.lookup(victim))).as("revoked while warming: rejected once warm")
+        .isEqualTo(SessionFailure.SESSION_NOT_FOUND);
+    assertThat(SessionNode.failureOf(client.lookup(bystander))).as("warmed and untouched").isNull();
+  }
+
   /**
    * Puts a view in front of the sessions table that holds a read of a session listed in {@code read_gate},
    * while the test holds the advisory lock, after the read has taken its snapshot and found the session
@@ -526,6 +564,16 @@ class SessionsIT {
 
     assertThat(count("SELECT count(*) FROM update_statements")).as("one batch, flushed on stop").isEqualTo(1);
     assertThat(count("SELECT count(*) FROM sessions WHERE last_seen_at IS NOT NULL")).isEqualTo(1);
+  }
+
+  private UUID insertAccount() throws SQLException {
+    UUID account = UUID.randomUUID();
+    try (Connection c = TestPostgres.connect(database);
+        PreparedStatement ps = c.prepareStatement("INSERT INTO latchkey.accounts (account_id) VALUES (?)")) {
+      ps.setObject(1, account);
+      ps.executeUpdate();
+    }
+    return account;
   }
 
   private String insertDirectly(UUID account) throws SQLException {
