@@ -14,7 +14,8 @@ import java.time.Duration;
 
 /**
  * {@code /readyz}: vertx-health-check procedures: the database and the session cache, each asking the
- * session verticle over the local event bus, and on a clustered node its cluster membership. 200 when every check is UP; otherwise 503 and the JSON body lists each check with its status, so
+ * session verticle over the local event bus (which answers the database check from one {@code SELECT 1}
+ * at most a second old, shared by every caller), and on a clustered node its cluster membership. 200 when every check is UP; otherwise 503 and the JSON body lists each check with its status, so
  * the failing one is named.
  */
 final class Readiness {

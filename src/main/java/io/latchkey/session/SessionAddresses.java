@@ -107,7 +107,8 @@ public final class SessionAddresses {
 
   /**
    * Readiness of the database. Request: {@code {}}. Reply: {@code {"ok":true}} when PostgreSQL answered a
-   * ping; otherwise DATABASE_UNAVAILABLE.
+   * ping; otherwise DATABASE_UNAVAILABLE. Concurrent requests share one ping, and its result answers
+   * every request for a second after it was sent.
    */
   public static final String HEALTH_DATABASE = PREFIX + "health.database";
 

@@ -47,6 +47,8 @@ public final class SessionVerticle extends VerticleBase {
   /** How far back each catch-up looks before its watermark: a generous bound on commit delay. */
   static final long COMMIT_SLACK_MS = 10_000;
   private static final int CATCH_UP_PAGE = 5_000;
+  /** How old the database check's result {@code /readyz} answers from may be. */
+  static final long DATABASE_CHECK_MAX_AGE_MS = 1_000;
 
   private final DatabaseTarget database;
   private final AppConfig config;
@@ -68,6 +70,8 @@ public final class SessionVerticle extends VerticleBase {
   private long revocationWatermarkMs = -1;
   private boolean catchingUp;
   private boolean catchUpAgain;
+  private Future<JsonObject> databaseCheck;
+  private long databaseCheckStartedNanos;
 
   public SessionVerticle(DatabaseTarget database, AppConfig config, Metrics metrics) {
     this(database, config, metrics, SessionCache.create(config.sessionCache(), metrics.registry()));
@@ -400,8 +404,22 @@ public final class SessionVerticle extends VerticleBase {
 
   // ---- health, warm-up, last-seen ----
 
+  /**
+   * {@code /readyz} is open to anyone, so it must not turn callers into queries: every caller shares the
+   * check in flight, or the result of one started less than {@link #DATABASE_CHECK_MAX_AGE_MS} ago. A check
+   * that does not answer within {@code HEALTH_CHECK_TIMEOUT_MS} fails, so a hung one is not shared longer.
+   */
   private Future<JsonObject> databaseHealth(JsonObject body) {
-    return sessions.ping().map(v -> new JsonObject().put("ok", true));
+    long now = System.nanoTime();
+    if (databaseCheck == null || databaseCheck.isComplete()
+        && now - databaseCheckStartedNanos >= TimeUnit.MILLISECONDS.toNanos(DATABASE_CHECK_MAX_AGE_MS)) {
+      databaseCheckStartedNanos = now;
+      metrics.databaseChecks.increment();
+      databaseCheck = sessions.ping()
+          .timeout(config.healthCheckTimeout().toMillis(), TimeUnit.MILLISECONDS)
+          .map(v -> new JsonObject().put("ok", true));
+    }
+    return databaseCheck;
   }
 
   private Future<JsonObject> cacheHealth(JsonObject body) {
