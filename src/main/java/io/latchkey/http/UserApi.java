@@ -3,7 +3,6 @@ package io.latchkey.http;
 import io.latchkey.auth.Caller;
 import io.latchkey.session.SessionAddresses;
 import io.latchkey.session.SessionClient;
-import io.latchkey.session.SessionFailure;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -61,13 +60,12 @@ final class UserApi {
     Replies.noContent(ctx, revoke(ctx.user(), current, "logout"));
   }
 
-  /** 204 only when this call found an active session of the caller's; a revoked or foreign one is 404. */
+  /**
+   * Idempotent: 204 when the session is the caller's and is revoked now, by this call or an earlier one (so
+   * the retry of a call answered 503 gets the answer the call would have had); 404 when it is not theirs.
+   */
   private void revokeOne(RoutingContext ctx) {
-    UUID target = Inputs.pathUuid(ctx, "id");
-    Replies.noContent(ctx, revoke(ctx.user(), target, "revoked-by-user").compose(reply -> reply.getBoolean("revoked")
-        ? Future.succeededFuture(reply)
-        : Future.failedFuture(new ProblemException(Problems.of(SessionFailure.SESSION_NOT_FOUND,
-            "No active session of yours has this id.")))));
+    Replies.noContent(ctx, revoke(ctx.user(), Inputs.pathUuid(ctx, "id"), "revoked-by-user"));
   }
 
   private void logOutEverywhere(RoutingContext ctx) {

@@ -15,8 +15,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -61,14 +63,20 @@ class DatabaseOutageIT {
   void start() throws Exception {
     postgres = StoppablePostgres.start(dir);
     database = postgres.target();
-    node = Application.start(TestConfig.forDatabase(database, Map.of(
+    startNode(Map.of());
+  }
+
+  private void startNode(Map<String, Object> settings) throws Exception {
+    Map<String, Object> all = new HashMap<>(Map.of(
         "INTERNAL_API_KEYS", INTERNAL,
         "EVENT_BUS_TIMEOUT_MS", EVENT_BUS_TIMEOUT_MS,
         "DB_CONNECT_TIMEOUT_MS", 1000,
         "HEALTH_CHECK_TIMEOUT_MS", 1000,
         "LAST_SEEN_INTERVAL_MS", 1,
         "LAST_SEEN_FLUSH_MS", 50,
-        "ACCESS_LOG", false)));
+        "ACCESS_LOG", false));
+    all.putAll(settings);
+    node = Application.start(TestConfig.forDatabase(database, all));
     api = new Api(node.httpPort());
     HttpProbe.awaitReady(node.httpPort(), WAIT);
   }
@@ -90,6 +98,7 @@ class DatabaseOutageIT {
     String uncached = TestPostgres.insertSession(database, UUID.fromString(cached.getString("account_id")));
 
     postgres.stop();
+    awaitNotReady(System.nanoTime());
     assertOutageBehaviour(cached, uncached);
     double dropped = Eventually.await(WAIT, this::lastSeenDropped, n -> n > 0,
         "pending last-seen marks dropped and counted");
@@ -106,6 +115,7 @@ class DatabaseOutageIT {
     String uncached = TestPostgres.insertSession(database, UUID.fromString(cached.getString("account_id")));
 
     postgres.freeze();
+    awaitNotReady(System.nanoTime());
     assertOutageBehaviour(cached, uncached);
 
     // a burst of distinct misses against the frozen database: each is answered, none waits unbounded
@@ -124,6 +134,59 @@ class DatabaseOutageIT {
 
     postgres.thaw();
     assertRecovery(cached, uncached);
+  }
+
+  @Test
+  @DisplayName("a revoke answered 503 may still commit when PostgreSQL thaws; its retry is answered as a success and the session ends revoked")
+  void aRevokeAnswered503IsSafeToRetry() throws Exception {
+    JsonObject caller = login("retry@example.com");
+    JsonObject other = login("retry@example.com");
+    JsonObject loggingOut = login("retry@example.com");
+    openPooledConnections(caller.getString("token"), 6);
+
+    postgres.freeze();
+    String revokeOther = "/api/v1/user/sessions/" + other.getString("session_id");
+    assertUnavailable(timed(() -> api.delete(revokeOther, caller.getString("token"))));
+    assertUnavailable(timed(() -> api.delete("/api/v1/user/sessions/current", loggingOut.getString("token"))));
+    postgres.thaw();
+    Eventually.await(WAIT, () -> TestPostgres.count(database, "SELECT count(*) FROM sessions WHERE status = 'revoked' "
+            + "AND session_id IN ('" + other.getString("session_id") + "', '" + loggingOut.getString("session_id") + "')"),
+        n -> n == 2, "both revocations, sent before the freeze, to commit when PostgreSQL thaws");
+
+    assertThat(api.delete(revokeOther, caller.getString("token")).statusCode())
+        .as("the retry is answered as the first call would have been").isEqualTo(204);
+    assertThat(api.delete("/api/v1/user/sessions/current", loggingOut.getString("token")).statusCode())
+        .as("a retried logout: 204, or 401 once the node has applied the revocation; either way logged out")
+        .isIn(204, 401);
+    assertThat(api.get("/api/v1/user/me", other.getString("token")).statusCode()).isEqualTo(401);
+    assertThat(api.get("/api/v1/user/me", loggingOut.getString("token")).statusCode()).isEqualTo(401);
+    assertThat(api.get("/api/v1/user/me", caller.getString("token")).statusCode()).isEqualTo(200);
+  }
+
+  /**
+   * Makes the node's pool hold {@code n} open connections (its requests wait on a table lock until each
+   * has its own; their answers do not matter), so that a statement made after a freeze is sent on one of them rather than waiting to
+   * connect.
+   */
+  private void openPooledConnections(String token, int n) throws Exception {
+    ExecutorService clients = Executors.newFixedThreadPool(n);
+    try (Connection blocker = TestPostgres.connect(database)) {
+      blocker.setAutoCommit(false);
+      blocker.createStatement().execute("LOCK TABLE latchkey.sessions IN ACCESS EXCLUSIVE MODE");
+      List<Future<HttpResponse<String>>> lists = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        lists.add(clients.submit(() -> api.get("/api/v1/user/sessions", token)));
+      }
+      Eventually.await(WAIT, () -> TestPostgres.count(database, "SELECT count(*) FROM pg_stat_activity WHERE "
+          + "application_name = 'latchkey' AND wait_event_type = 'Lock'"), c -> c >= n,
+          "at least " + n + " of its connections waiting");
+      blocker.commit();
+      for (Future<HttpResponse<String>> list : lists) {
+        list.get();
+      }
+    } finally {
+      clients.shutdownNow();
+    }
   }
 
   private void assertOutageBehaviour(JsonObject cached, String uncached) throws Exception {
@@ -148,6 +211,15 @@ class DatabaseOutageIT {
     assertThat(ready.statusCode()).isEqualTo(503);
     assertThat(check(ready, Readiness.DATABASE).getString("status")).isEqualTo("DOWN");
     assertThat(check(ready, Readiness.SESSION_CACHE).getString("status")).isEqualTo("UP");
+  }
+
+  /** {@code /readyz} turns 503 from a check result at most a second old, then one check within its timeout. */
+  private void awaitNotReady(long outageStartedNanos) throws Exception {
+    Eventually.await(WAIT, () -> HttpProbe.get(node.httpPort(), "/readyz").statusCode(), status -> status == 503,
+        "/readyz 503");
+    assertThat(Duration.ofNanos(System.nanoTime() - outageStartedNanos))
+        .as("a second, the check's timeout (1 s), plus scheduling slack")
+        .isLessThan(Duration.ofMillis(1000 + 1000 + 1500));
   }
 
   private void assertRecovery(JsonObject cached, String uncached) throws Exception {
