@@ -41,9 +41,10 @@ final class Readiness {
                 .onComplete(reply -> {
                   JsonObject body = reply.body();
                   boolean warm = body.getBoolean("warm", false);
-                  JsonObject data = new JsonObject().put("state", warm ? "warm" : "warming")
+                  boolean current = body.getBoolean("current", true);
+                  JsonObject data = new JsonObject().put("state", !warm ? "warming" : current ? "warm" : "stale")
                       .put("entries", body.getLong("size", 0L));
-                  promise.tryComplete(warm ? Status.OK(data) : Status.KO(data));
+                  promise.tryComplete(warm && current ? Status.OK(data) : Status.KO(data));
                 }, failure -> down(promise, failure)));
     if (cluster.clustered()) {
       checks.register(CLUSTER, backstop, promise -> {

@@ -113,9 +113,10 @@ public final class SessionAddresses {
   public static final String HEALTH_DATABASE = PREFIX + "health.database";
 
   /**
-   * Readiness of the session cache. Request: {@code {}}. Reply: {@code {"warm":bool,"size":long}};
+   * Readiness of the session cache. Request: {@code {}}. Reply: {@code {"warm":bool,"current":bool,"size":long}};
    * {@code warm} turns true once the boot warm-up has loaded the most recently used active sessions (up
-   * to the cache capacity) and stays true.
+   * to the cache capacity) and stays true; {@code current} is false while the node answers no cached
+   * session as valid because it has not read PostgreSQL's revocations for {@code SESSION_CACHE_MAX_STALENESS_MS}.
    */
   public static final String HEALTH_CACHE = PREFIX + "health.cache";
 }

@@ -26,6 +26,7 @@ public final class SessionCache {
   private final Cache<TokenHash, CachedSession> sessions;
   private final Cache<TokenHash, Boolean> unknown;
   private final Cache<UUID, Account> accounts;
+  private volatile boolean current = true;
 
   private SessionCache(Cache<TokenHash, CachedSession> sessions, Cache<TokenHash, Boolean> unknown,
       Cache<UUID, Account> accounts) {
@@ -124,6 +125,19 @@ public final class SessionCache {
     }
     sessions.put(hash, current.revoked(revokedAtMs));
     return true;
+  }
+
+  /**
+   * Whether an active entry may be answered as valid: false while the node has not reached PostgreSQL's
+   * revocations for longer than {@code SESSION_CACHE_MAX_STALENESS_MS} (it cannot know what was revoked
+   * since). Read on every cache hit, so it is one volatile read; the session verticle sets it.
+   */
+  public boolean current() {
+    return current;
+  }
+
+  void current(boolean current) {
+    this.current = current;
   }
 
   public boolean knownUnknown(TokenHash hash) {

@@ -72,6 +72,8 @@ public final class SessionVerticle extends VerticleBase {
   private boolean catchUpAgain;
   private Future<JsonObject> databaseCheck;
   private long databaseCheckStartedNanos;
+  /** Fires when the cache stops being current (see {@link #heardFromDatabase}); -1 when none is set. */
+  private long staleTimer = -1;
 
   public SessionVerticle(DatabaseTarget database, AppConfig config, Metrics metrics) {
     this(database, config, metrics, SessionCache.create(config.sessionCache(), metrics.registry()));
@@ -106,6 +108,7 @@ public final class SessionVerticle extends VerticleBase {
 
     vertx.setPeriodic(config.lastSeen().flushEvery().toMillis(), id -> flushLastSeen());
     vertx.setPeriodic(config.revocationPoll().toMillis(), id -> catchUp());
+    heardFromDatabase(System.nanoTime());
 
     EventBus bus = vertx.eventBus();
     return Future.all(List.of(
@@ -161,6 +164,9 @@ public final class SessionVerticle extends VerticleBase {
     return found.map(session -> {
       if (session == null || !session.active()) {
         throw new SessionNotFound();
+      }
+      if (cached != null && !cache.current()) {
+        throw new Stale();
       }
       if (session.markSeen(System.currentTimeMillis(), config.lastSeen().interval().toMillis())) {
         if (!lastSeen.mark(session.sessionId(), System.currentTimeMillis())) {
@@ -423,7 +429,8 @@ public final class SessionVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> cacheHealth(JsonObject body) {
-    return Future.succeededFuture(new JsonObject().put("warm", warm).put("size", cache.size()));
+    return Future.succeededFuture(new JsonObject().put("warm", warm).put("current", cache.current())
+        .put("size", cache.size()));
   }
 
   /**
@@ -438,6 +445,7 @@ public final class SessionVerticle extends VerticleBase {
         ? Future.succeededFuture()
         : sessions.databaseNow().map(now -> {
           revocationWatermarkMs = now;
+          heardFromDatabase(started);
           return null;
         });
     watermark.compose(v -> sessions.streamActive(settings.maxEntries(), settings.warmupFetchSize(), cache::fill))
@@ -475,9 +483,11 @@ public final class SessionVerticle extends VerticleBase {
       return;
     }
     catchingUp = true;
+    long started = System.nanoTime();
     catchUpFrom(revocationWatermarkMs - COMMIT_SLACK_MS, 0, warm).onComplete(applied -> {
       catchingUp = false;
       metrics.revocationPolls.increment();
+      heardFromDatabase(started);
       if (applied > 0) {
         LOG.info("Safety net applied {} revocation(s) this node had not seen", applied);
       }
@@ -518,6 +528,45 @@ public final class SessionVerticle extends VerticleBase {
     });
   }
 
+  /**
+   * The node knows every revocation PostgreSQL had recorded when a read that started at {@code atNanos}
+   * (a poll, or the watermark read) was answered: the cache stays {@linkplain SessionCache#current()
+   * current} until {@code SESSION_CACHE_MAX_STALENESS_MS} after that, unless another such read succeeds.
+   * Only PostgreSQL counts, not the cluster: a broadcast heard proves the cluster works, not that no
+   * revocation was missed (a lost broadcast, a node dying before it publishes, a writer outside the cluster).
+   */
+  private void heardFromDatabase(long atNanos) {
+    long boundMs = config.sessionCache().maxStaleness().toMillis();
+    if (boundMs == 0) {
+      return;
+    }
+    if (staleTimer >= 0) {
+      vertx.cancelTimer(staleTimer);
+      staleTimer = -1;
+    }
+    long leftMs = boundMs - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - atNanos);
+    if (leftMs <= 0) {
+      stale(boundMs);
+      return;
+    }
+    if (!cache.current()) {
+      cache.current(true);
+      LOG.info("PostgreSQL's revocations read again: cached sessions are answered again");
+    }
+    staleTimer = vertx.setTimer(leftMs, id -> {
+      staleTimer = -1;
+      stale(boundMs);
+    });
+  }
+
+  private void stale(long boundMs) {
+    if (cache.current()) {
+      cache.current(false);
+      LOG.warn("No revocation poll has reached PostgreSQL for {} ms (SESSION_CACHE_MAX_STALENESS_MS): cached "
+          + "sessions are answered 503 until one does", boundMs);
+    }
+  }
+
   private void flushLastSeen() {
     if (flushing || lastSeen.isEmpty()) {
       return;
@@ -545,6 +594,8 @@ public final class SessionVerticle extends VerticleBase {
       message.fail(SessionFailure.IDENTITY_TAKEN.code(), failure.getMessage());
     } else if (failure instanceof Overloaded || failure instanceof ConnectionPoolTooBusyException) {
       message.fail(SessionFailure.OVERLOADED.code(), "too many requests are waiting for the database");
+    } else if (failure instanceof Stale) {
+      message.fail(SessionFailure.DATABASE_UNAVAILABLE.code(), SessionClient.STALE.getMessage());
     } else if (failure instanceof IllegalArgumentException) {
       message.fail(SessionFailure.INVALID_REQUEST.code(), failure.getMessage());
     } else {
@@ -563,6 +614,13 @@ public final class SessionVerticle extends VerticleBase {
 
   private static final class SessionNotFound extends RuntimeException {
     SessionNotFound() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** A cache hit on a node whose cache is not current: answered like a database that cannot answer. */
+  private static final class Stale extends RuntimeException {
+    Stale() {
       super(null, null, false, false);
     }
   }

@@ -137,6 +137,34 @@ class DatabaseOutageIT {
   }
 
   @Test
+  @DisplayName("cut off from PostgreSQL for longer than SESSION_CACHE_MAX_STALENESS_MS, a node stops answering valid from its cache; back, it answers again")
+  void aNodeCutOffForLongerThanTheStalenessBoundStopsAnsweringFromItsCache() throws Exception {
+    long boundMs = 3000;
+    node.stop();
+    startNode(Map.of("REVOCATION_POLL_MS", 200, "SESSION_CACHE_MAX_STALENESS_MS", boundMs));
+    JsonObject cached = login("stale@example.com");
+    String token = cached.getString("token");
+
+    postgres.freeze();
+    long frozenAt = System.nanoTime();
+    assertThat(api.get("/api/v1/user/me", token).statusCode()).as("within the bound: from the cache").isEqualTo(200);
+    HttpResponse<String> refused = Eventually.await(WAIT, () -> api.get("/api/v1/user/me", token),
+        r -> r.statusCode() != 200, "the cache to stop answering");
+    assertThat(Duration.ofNanos(System.nanoTime() - frozenAt))
+        .as("the bound after the last successful poll (at most one poll before the freeze), plus scheduling slack")
+        .isLessThan(Duration.ofMillis(boundMs + 1500));
+    assertUnavailable(refused);
+    assertUnavailable(timed(() -> api.post("/api/v1/internal/sessions/introspect", INTERNAL,
+        new JsonObject().put("token", token).encode())));
+    HttpResponse<String> ready = timed(() -> HttpProbe.get(node.httpPort(), "/readyz"));
+    assertThat(check(ready, Readiness.SESSION_CACHE).getJsonObject("data").getString("state")).isEqualTo("stale");
+
+    postgres.thaw();
+    HttpProbe.awaitReady(node.httpPort(), WAIT);
+    assertThat(api.get("/api/v1/user/me", token).statusCode()).as("a poll succeeded again").isEqualTo(200);
+  }
+
+  @Test
   @DisplayName("a revoke answered 503 may still commit when PostgreSQL thaws; its retry is answered as a success and the session ends revoked")
   void aRevokeAnswered503IsSafeToRetry() throws Exception {
     JsonObject caller = login("retry@example.com");
