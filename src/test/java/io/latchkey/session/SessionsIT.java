@@ -66,12 +66,13 @@ class SessionsIT {
 
   /**
    * A node whose cache and metrics the test holds, with reads that may wait a minute on a lock and no
-   * periodic poll (catch-ups happen only when the test asks); returns the cache.
+   * periodic poll (catch-ups happen only when the test asks, so no staleness bound); returns the cache.
    */
   private SessionCache startNodeWatching(Map<String, Object> overrides, Metrics metrics) throws Exception {
     Map<String, Object> settings = new java.util.HashMap<>(overrides);
     settings.put("DB_STATEMENT_TIMEOUT_MS", 60_000);
     settings.put("REVOCATION_POLL_MS", 3_600_000);
+    settings.put("SESSION_CACHE_MAX_STALENESS_MS", 0);
     AppConfig config = TestConfig.forDatabase(database, settings);
     SessionCache cache = SessionCache.create(config.sessionCache());
     node = SessionNode.start(database, config, metrics, cache);
@@ -278,7 +279,7 @@ class SessionsIT {
   @Test
   @DisplayName("the safety net applies revocations it never heard about: on catch-up, and on its own poll")
   void missedRevocationsAreCaughtUp() throws Exception {
-    startNode(Map.of("REVOCATION_POLL_MS", 3_600_000));
+    startNode(Map.of("REVOCATION_POLL_MS", 3_600_000, "SESSION_CACHE_MAX_STALENESS_MS", 0));
     CreatedSession s = client.create(Identity.parse("email", "netted@example.com"), null, null).await();
     CreatedSession other = client.create(Identity.parse("email", "untouched@example.com"), null, null).await();
     client.lookup(s.token()).await();
@@ -483,6 +484,24 @@ class SessionsIT {
       assertThat(SessionNode.failureOf(client.lookup(revoked)))
           .as("not cached, and the database cannot say: fail closed").isEqualTo(SessionFailure.DATABASE_UNAVAILABLE);
     }
+  }
+
+  @Test
+  @DisplayName("past SESSION_CACHE_MAX_STALENESS_MS without a poll, a cached session is DATABASE_UNAVAILABLE, a revoked one still not found")
+  void aCacheNotPolledForLongerThanTheBoundIsNotAnsweredAsValid() throws Exception {
+    startNode(Map.of("REVOCATION_POLL_MS", 200, "SESSION_CACHE_MAX_STALENESS_MS", 1000));
+    CreatedSession cached = client.create(Identity.parse("email", "stale@example.com"), null, null).await();
+    CreatedSession revoked = client.create(cached.accountId(), null, null).await();
+    client.call(SessionAddresses.REVOKE, new JsonObject().put("session_id", revoked.sessionId().toString())).await();
+
+    try (Outage outage = Outage.of(database)) {
+      Eventually.await(WAIT, () -> SessionNode.failureOf(client.lookup(cached.token())),
+          f -> f == SessionFailure.DATABASE_UNAVAILABLE, "the cache to stop answering");
+      assertThat(SessionNode.failureOf(client.lookup(revoked.token()))).isEqualTo(SessionFailure.SESSION_NOT_FOUND);
+      assertThat(client.call(SessionAddresses.HEALTH_CACHE, new JsonObject()).await().getBoolean("current")).isFalse();
+    }
+    Eventually.await(WAIT, () -> SessionNode.failureOf(client.lookup(cached.token())), f -> f == null,
+        "a poll to succeed and the cache to answer again");
   }
 
   @Test
