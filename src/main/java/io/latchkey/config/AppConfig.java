@@ -58,6 +58,7 @@ public record AppConfig(
       "SESSION_CACHE_MAX_ENTRIES", "SESSION_CACHE_TTL_SECONDS", "NEGATIVE_CACHE_TTL_MS",
       "NEGATIVE_CACHE_MAX_ENTRIES", "MAX_INFLIGHT_MISSES", "WARMUP_FETCH_SIZE", "WARMUP_RETRY_MS",
       "LAST_SEEN_INTERVAL_MS", "LAST_SEEN_FLUSH_MS", "LAST_SEEN_MAX_PENDING", "REVOCATION_POLL_MS",
+      "SESSION_CACHE_MAX_STALENESS_MS",
       "SIGNATURE_MAX_SKEW_SECONDS", "SIGNATURE_REPLAY_MAX_ENTRIES",
       "CLUSTER_ENABLED", "CLUSTER_NAME", "CLUSTER_HOST", "CLUSTER_PORT", "CLUSTER_MEMBERS", "CLUSTER_EVENT_BUS_PORT",
       "CLUSTER_CONFIG", "CLUSTER_TLS_KEY_PATH", "CLUSTER_TLS_CERT_PATH", "CLUSTER_TLS_TRUST_PATH",
@@ -72,9 +73,13 @@ public record AppConfig(
   public record RateLimitConfig(int trustedProxyHops, RateLimit authFailures, RateLimit publicRequests,
       long maxAddresses) {}
 
-  /** Settings of the session verticle's cache, its negative cache, its miss bound and its warm-up. */
+  /**
+   * Settings of the session verticle's cache, its negative cache, its miss bound and its warm-up.
+   * {@code maxStaleness}: how long after its last successful revocation poll a node may still answer
+   * "valid" from the cache ({@code ZERO}: for as long as entries live).
+   */
   public record SessionCacheConfig(long maxEntries, Duration ttl, Duration negativeTtl, long negativeMaxEntries,
-      int maxInflightMisses, int warmupFetchSize, Duration warmupRetry) {}
+      int maxInflightMisses, int warmupFetchSize, Duration warmupRetry, Duration maxStaleness) {}
 
   /**
    * Coalesced {@code last_seen_at} writes: each session is marked at most once per {@code interval}; marks
@@ -145,7 +150,8 @@ public record AppConfig(
             s.longValue("NEGATIVE_CACHE_MAX_ENTRIES", 1, 100_000_000),
             s.intValue("MAX_INFLIGHT_MISSES", 1, 100_000),
             s.intValue("WARMUP_FETCH_SIZE", 1, 100_000),
-            Duration.ofMillis(s.longValue("WARMUP_RETRY_MS", 10, 600_000))),
+            Duration.ofMillis(s.longValue("WARMUP_RETRY_MS", 10, 600_000)),
+            maxStaleness(s)),
         new LastSeenConfig(
             Duration.ofMillis(s.longValue("LAST_SEEN_INTERVAL_MS", 1, 86_400_000)),
             Duration.ofMillis(s.longValue("LAST_SEEN_FLUSH_MS", 10, 86_400_000)),
@@ -180,6 +186,16 @@ public record AppConfig(
     }
     return Optional.of(new ClusterTlsConfig(s.readableFile(names.get(0)), s.readableFile(names.get(1)),
         s.readableFile(names.get(2))));
+  }
+
+  /** 0 (off), or long enough for two revocation polls: a node is never stale merely between polls. */
+  private static Duration maxStaleness(Settings s) {
+    long poll = s.longValue("REVOCATION_POLL_MS", 100, 3_600_000);
+    long bound = s.longValue("SESSION_CACHE_MAX_STALENESS_MS", 0, 31_536_000_000L);
+    if (bound != 0 && bound < 2 * poll) {
+      throw new ConfigException("SESSION_CACHE_MAX_STALENESS_MS must be 0 (off) or at least twice REVOCATION_POLL_MS");
+    }
+    return Duration.ofMillis(bound);
   }
 
   /** Never shows the database URL, which may carry a password. */

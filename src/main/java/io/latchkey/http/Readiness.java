@@ -14,7 +14,8 @@ import java.time.Duration;
 
 /**
  * {@code /readyz}: vertx-health-check procedures: the database and the session cache, each asking the
- * session verticle over the local event bus, and on a clustered node its cluster membership. 200 when every check is UP; otherwise 503 and the JSON body lists each check with its status, so
+ * session verticle over the local event bus (which answers the database check from one {@code SELECT 1}
+ * at most a second old, shared by every caller), and on a clustered node its cluster membership. 200 when every check is UP; otherwise 503 and the JSON body lists each check with its status, so
  * the failing one is named.
  */
 final class Readiness {
@@ -40,9 +41,10 @@ final class Readiness {
                 .onComplete(reply -> {
                   JsonObject body = reply.body();
                   boolean warm = body.getBoolean("warm", false);
-                  JsonObject data = new JsonObject().put("state", warm ? "warm" : "warming")
+                  boolean current = body.getBoolean("current", true);
+                  JsonObject data = new JsonObject().put("state", !warm ? "warming" : current ? "warm" : "stale")
                       .put("entries", body.getLong("size", 0L));
-                  promise.tryComplete(warm ? Status.OK(data) : Status.KO(data));
+                  promise.tryComplete(warm && current ? Status.OK(data) : Status.KO(data));
                 }, failure -> down(promise, failure)));
     if (cluster.clustered()) {
       checks.register(CLUSTER, backstop, promise -> {

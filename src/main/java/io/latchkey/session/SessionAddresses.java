@@ -107,14 +107,16 @@ public final class SessionAddresses {
 
   /**
    * Readiness of the database. Request: {@code {}}. Reply: {@code {"ok":true}} when PostgreSQL answered a
-   * ping; otherwise DATABASE_UNAVAILABLE.
+   * ping; otherwise DATABASE_UNAVAILABLE. Concurrent requests share one ping, and its result answers
+   * every request for a second after it was sent.
    */
   public static final String HEALTH_DATABASE = PREFIX + "health.database";
 
   /**
-   * Readiness of the session cache. Request: {@code {}}. Reply: {@code {"warm":bool,"size":long}};
+   * Readiness of the session cache. Request: {@code {}}. Reply: {@code {"warm":bool,"current":bool,"size":long}};
    * {@code warm} turns true once the boot warm-up has loaded the most recently used active sessions (up
-   * to the cache capacity) and stays true.
+   * to the cache capacity) and stays true; {@code current} is false while the node answers no cached
+   * session as valid because it has not read PostgreSQL's revocations for {@code SESSION_CACHE_MAX_STALENESS_MS}.
    */
   public static final String HEALTH_CACHE = PREFIX + "health.cache";
 }

@@ -26,6 +26,7 @@ public final class SessionCache {
   private final Cache<TokenHash, CachedSession> sessions;
   private final Cache<TokenHash, Boolean> unknown;
   private final Cache<UUID, Account> accounts;
+  private volatile boolean current = true;
 
   private SessionCache(Cache<TokenHash, CachedSession> sessions, Cache<TokenHash, Boolean> unknown,
       Cache<UUID, Account> accounts) {
@@ -96,21 +97,24 @@ public final class SessionCache {
 
   /**
    * Marks the session revoked, whether or not it is cached: the tombstone stops any in-flight database
-   * read from caching it as active.
+   * read, and the boot warm-up, from caching it as active.
+   *
+   * @return whether a tombstone was written (false: there already was one)
    */
-  public void tombstone(TokenHash hash, CachedSession known, long revokedAtMs) {
+  public boolean tombstone(TokenHash hash, CachedSession known, long revokedAtMs) {
     CachedSession current = peek(hash);
     if (current != null && !current.active()) {
-      return;
+      return false;
     }
     CachedSession basis = current != null ? current : known;
     sessions.put(hash, basis.revoked(revokedAtMs));
+    return true;
   }
 
   /**
    * Marks a cached session revoked if it is cached and active; a session that is not cached is left
    * alone (its next lookup reads the revoked row; a read already in flight is the session verticle's to
-   * correct). Used by the safety-net poll.
+   * correct). Used by the safety-net poll once the boot warm-up is done.
    *
    * @return whether an active entry was turned into a tombstone
    */
@@ -121,6 +125,19 @@ public final class SessionCache {
     }
     sessions.put(hash, current.revoked(revokedAtMs));
     return true;
+  }
+
+  /**
+   * Whether an active entry may be answered as valid: false while the node has not reached PostgreSQL's
+   * revocations for longer than {@code SESSION_CACHE_MAX_STALENESS_MS} (it cannot know what was revoked
+   * since). Read on every cache hit, so it is one volatile read; the session verticle sets it.
+   */
+  public boolean current() {
+    return current;
+  }
+
+  void current(boolean current) {
+    this.current = current;
   }
 
   public boolean knownUnknown(TokenHash hash) {

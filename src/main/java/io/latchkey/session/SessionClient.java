@@ -23,6 +23,8 @@ public final class SessionClient {
 
   private static final ReplyException NOT_FOUND = new ReplyException(ReplyFailure.RECIPIENT_FAILURE,
       SessionFailure.SESSION_NOT_FOUND.code(), "no such session");
+  static final ReplyException STALE = new ReplyException(ReplyFailure.RECIPIENT_FAILURE,
+      SessionFailure.DATABASE_UNAVAILABLE.code(), "the node cannot reach the database to check the session");
 
   private final Vertx vertx;
   private final DeliveryOptions options;
@@ -74,7 +76,8 @@ public final class SessionClient {
   }
 
   /**
-   * Who is this token? A malformed token fails with SESSION_NOT_FOUND without any lookup.
+   * Who is this token? A malformed token fails with SESSION_NOT_FOUND without any lookup; a cache hit on a
+   * node whose cache is not {@linkplain SessionCache#current() current} fails with DATABASE_UNAVAILABLE.
    *
    * @see SessionAddresses#LOOKUP
    */
@@ -91,6 +94,9 @@ public final class SessionClient {
     }
     if (!hit.active()) {
       return Future.failedFuture(NOT_FOUND);
+    }
+    if (!cache.current()) {
+      return Future.failedFuture(STALE);
     }
     markSeen(hit);
     return Future.succeededFuture(hit.toLookupReply());
@@ -113,6 +119,9 @@ public final class SessionClient {
     }
     if (!hit.active()) {
       return Future.failedFuture(NOT_FOUND);
+    }
+    if (!cache.current()) {
+      return Future.failedFuture(STALE);
     }
     markSeen(hit);
     return Future.succeededFuture(hit);

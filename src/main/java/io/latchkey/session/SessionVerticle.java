@@ -47,6 +47,8 @@ public final class SessionVerticle extends VerticleBase {
   /** How far back each catch-up looks before its watermark: a generous bound on commit delay. */
   static final long COMMIT_SLACK_MS = 10_000;
   private static final int CATCH_UP_PAGE = 5_000;
+  /** How old the database check's result {@code /readyz} answers from may be. */
+  static final long DATABASE_CHECK_MAX_AGE_MS = 1_000;
 
   private final DatabaseTarget database;
   private final AppConfig config;
@@ -68,6 +70,10 @@ public final class SessionVerticle extends VerticleBase {
   private long revocationWatermarkMs = -1;
   private boolean catchingUp;
   private boolean catchUpAgain;
+  private Future<JsonObject> databaseCheck;
+  private long databaseCheckStartedNanos;
+  /** Fires when the cache stops being current (see {@link #heardFromDatabase}); -1 when none is set. */
+  private long staleTimer = -1;
 
   public SessionVerticle(DatabaseTarget database, AppConfig config, Metrics metrics) {
     this(database, config, metrics, SessionCache.create(config.sessionCache(), metrics.registry()));
@@ -102,6 +108,7 @@ public final class SessionVerticle extends VerticleBase {
 
     vertx.setPeriodic(config.lastSeen().flushEvery().toMillis(), id -> flushLastSeen());
     vertx.setPeriodic(config.revocationPoll().toMillis(), id -> catchUp());
+    heardFromDatabase(System.nanoTime());
 
     EventBus bus = vertx.eventBus();
     return Future.all(List.of(
@@ -157,6 +164,9 @@ public final class SessionVerticle extends VerticleBase {
     return found.map(session -> {
       if (session == null || !session.active()) {
         throw new SessionNotFound();
+      }
+      if (cached != null && !cache.current()) {
+        throw new Stale();
       }
       if (session.markSeen(System.currentTimeMillis(), config.lastSeen().interval().toMillis())) {
         if (!lastSeen.mark(session.sessionId(), System.currentTimeMillis())) {
@@ -400,12 +410,27 @@ public final class SessionVerticle extends VerticleBase {
 
   // ---- health, warm-up, last-seen ----
 
+  /**
+   * {@code /readyz} is open to anyone, so it must not turn callers into queries: every caller shares the
+   * check in flight, or the result of one started less than {@link #DATABASE_CHECK_MAX_AGE_MS} ago. A check
+   * that does not answer within {@code HEALTH_CHECK_TIMEOUT_MS} fails, so a hung one is not shared longer.
+   */
   private Future<JsonObject> databaseHealth(JsonObject body) {
-    return sessions.ping().map(v -> new JsonObject().put("ok", true));
+    long now = System.nanoTime();
+    if (databaseCheck == null || databaseCheck.isComplete()
+        && now - databaseCheckStartedNanos >= TimeUnit.MILLISECONDS.toNanos(DATABASE_CHECK_MAX_AGE_MS)) {
+      databaseCheckStartedNanos = now;
+      metrics.databaseChecks.increment();
+      databaseCheck = sessions.ping()
+          .timeout(config.healthCheckTimeout().toMillis(), TimeUnit.MILLISECONDS)
+          .map(v -> new JsonObject().put("ok", true));
+    }
+    return databaseCheck;
   }
 
   private Future<JsonObject> cacheHealth(JsonObject body) {
-    return Future.succeededFuture(new JsonObject().put("warm", warm).put("size", cache.size()));
+    return Future.succeededFuture(new JsonObject().put("warm", warm).put("current", cache.current())
+        .put("size", cache.size()));
   }
 
   /**
@@ -420,6 +445,7 @@ public final class SessionVerticle extends VerticleBase {
         ? Future.succeededFuture()
         : sessions.databaseNow().map(now -> {
           revocationWatermarkMs = now;
+          heardFromDatabase(started);
           return null;
         });
     watermark.compose(v -> sessions.streamActive(settings.maxEntries(), settings.warmupFetchSize(), cache::fill))
@@ -441,6 +467,12 @@ public final class SessionVerticle extends VerticleBase {
    * (minus {@link #COMMIT_SLACK_MS}, for revocations whose transaction committed after a later one's
    * clock reading), then moves the watermark to the database time of the read. Runs every
    * {@code REVOCATION_POLL_MS} and at once on a membership change; never two at a time.
+   *
+   * <p>While the boot warm-up runs, its cursor's snapshot may predate a revocation the poll finds, and
+   * its row would then be cached as active after the poll. So a poll during warm-up writes a tombstone
+   * for every revocation it finds, cached or not (warm-up only fills what is absent, so it loses to the
+   * tombstone), and leaves the watermark where it was: the first poll after warm-up reads those
+   * revocations again and repairs a row whose tombstone the size bound evicted before warm-up reached it.
    */
   private void catchUp() {
     if (revocationWatermarkMs < 0) {
@@ -451,8 +483,11 @@ public final class SessionVerticle extends VerticleBase {
       return;
     }
     catchingUp = true;
-    catchUpFrom(revocationWatermarkMs - COMMIT_SLACK_MS, 0).onComplete(applied -> {
+    long started = System.nanoTime();
+    catchUpFrom(revocationWatermarkMs - COMMIT_SLACK_MS, 0, warm).onComplete(applied -> {
       catchingUp = false;
+      metrics.revocationPolls.increment();
+      heardFromDatabase(started);
       if (applied > 0) {
         LOG.info("Safety net applied {} revocation(s) this node had not seen", applied);
       }
@@ -466,22 +501,70 @@ public final class SessionVerticle extends VerticleBase {
     });
   }
 
-  private Future<Integer> catchUpFrom(long afterMs, int appliedSoFar) {
+  /**
+   * @param advance whether to move the watermark: only when the poll started after warm-up was done
+   */
+  private Future<Integer> catchUpFrom(long afterMs, int appliedSoFar, boolean advance) {
     return sessions.revokedAfter(afterMs, CATCH_UP_PAGE).compose(page -> {
       int applied = appliedSoFar;
       for (Revoked r : page.revoked()) {
-        if (cache.revokeIfCached(r.tokenHash(), r.revokedAtMs())) {
+        boolean changed = warm
+            ? cache.revokeIfCached(r.tokenHash(), r.revokedAtMs())
+            : cache.tombstone(r.tokenHash(), new CachedSession(r.sessionId(), r.accountId(), null, 0L, 0L),
+                r.revokedAtMs());
+        if (changed) {
           applied++;
         }
         noteIfReadInFlight(r.tokenHash(), r.revokedAtMs());
       }
       long last = page.revoked().isEmpty() ? afterMs : page.revoked().get(page.revoked().size() - 1).revokedAtMs();
       if (page.revoked().size() == CATCH_UP_PAGE && last > afterMs) {
-        return catchUpFrom(last, applied);
+        return catchUpFrom(last, applied, advance);
       }
-      revocationWatermarkMs = Math.max(revocationWatermarkMs, page.databaseNowMs());
+      if (advance) {
+        revocationWatermarkMs = Math.max(revocationWatermarkMs, page.databaseNowMs());
+      }
       return Future.succeededFuture(applied);
     });
+  }
+
+  /**
+   * The node knows every revocation PostgreSQL had recorded when a read that started at {@code atNanos}
+   * (a poll, or the watermark read) was answered: the cache stays {@linkplain SessionCache#current()
+   * current} until {@code SESSION_CACHE_MAX_STALENESS_MS} after that, unless another such read succeeds.
+   * Only PostgreSQL counts, not the cluster: a broadcast heard proves the cluster works, not that no
+   * revocation was missed (a lost broadcast, a node dying before it publishes, a writer outside the cluster).
+   */
+  private void heardFromDatabase(long atNanos) {
+    long boundMs = config.sessionCache().maxStaleness().toMillis();
+    if (boundMs == 0) {
+      return;
+    }
+    if (staleTimer >= 0) {
+      vertx.cancelTimer(staleTimer);
+      staleTimer = -1;
+    }
+    long leftMs = boundMs - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - atNanos);
+    if (leftMs <= 0) {
+      stale(boundMs);
+      return;
+    }
+    if (!cache.current()) {
+      cache.current(true);
+      LOG.info("PostgreSQL's revocations read again: cached sessions are answered again");
+    }
+    staleTimer = vertx.setTimer(leftMs, id -> {
+      staleTimer = -1;
+      stale(boundMs);
+    });
+  }
+
+  private void stale(long boundMs) {
+    if (cache.current()) {
+      cache.current(false);
+      LOG.warn("No revocation poll has reached PostgreSQL for {} ms (SESSION_CACHE_MAX_STALENESS_MS): cached "
+          + "sessions are answered 503 until one does", boundMs);
+    }
   }
 
   private void flushLastSeen() {
@@ -511,6 +594,8 @@ public final class SessionVerticle extends VerticleBase {
       message.fail(SessionFailure.IDENTITY_TAKEN.code(), failure.getMessage());
     } else if (failure instanceof Overloaded || failure instanceof ConnectionPoolTooBusyException) {
       message.fail(SessionFailure.OVERLOADED.code(), "too many requests are waiting for the database");
+    } else if (failure instanceof Stale) {
+      message.fail(SessionFailure.DATABASE_UNAVAILABLE.code(), SessionClient.STALE.getMessage());
     } else if (failure instanceof IllegalArgumentException) {
       message.fail(SessionFailure.INVALID_REQUEST.code(), failure.getMessage());
     } else {
@@ -529,6 +614,13 @@ public final class SessionVerticle extends VerticleBase {
 
   private static final class SessionNotFound extends RuntimeException {
     SessionNotFound() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** A cache hit on a node whose cache is not current: answered like a database that cannot answer. */
+  private static final class Stale extends RuntimeException {
+    Stale() {
       super(null, null, false, false);
     }
   }

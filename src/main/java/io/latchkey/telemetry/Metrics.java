@@ -27,6 +27,8 @@ public final class Metrics {
   public final Timer invalidationLag;
   public final DistributionSummary lastSeenBatch;
   public final Counter lastSeenDropped;
+  public final Counter revocationPolls;
+  public final Counter databaseChecks;
   private final MeterRegistry registry;
 
   public Metrics(MeterRegistry registry) {
@@ -46,6 +48,11 @@ public final class Metrics {
         .description("Sessions per coalesced last_seen_at write").register(registry);
     lastSeenDropped = Counter.builder("latchkey.last.seen.dropped")
         .description("last_seen_at marks dropped (batch full, or its write failed)").register(registry);
+    revocationPolls = Counter.builder("latchkey.revocation.polls")
+        .description("Safety-net polls of PostgreSQL's revocations that succeeded").register(registry);
+    databaseChecks = Counter.builder("latchkey.database.checks")
+        .description("SELECT 1 readiness checks sent to PostgreSQL (at most one a second, however many ask)")
+        .register(registry);
   }
 
   public MeterRegistry registry() {

@@ -36,7 +36,9 @@ class ClusterIT {
   void revocationsReachEveryNodeAndSurviveAKilledNode() throws Exception {
     DatabaseTarget database = TestPostgres.freshDatabase();
     // the safety-net poll is an hour away: whatever is rejected quickly was rejected by the broadcast
-    try (LocalCluster cluster = LocalCluster.start(3, database, workDir, Map.of("REVOCATION_POLL_MS", "3600000"))) {
+    // (and so the staleness bound, which counts from polls, is off)
+    try (LocalCluster cluster = LocalCluster.start(3, database, workDir,
+        Map.of("REVOCATION_POLL_MS", "3600000", "SESSION_CACHE_MAX_STALENESS_MS", "0"))) {
       Api a = cluster.api(0);
 
       // one session, revoked on A, rejected on B and C

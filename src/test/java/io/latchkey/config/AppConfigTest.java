@@ -71,6 +71,19 @@ class AppConfigTest {
   }
 
   @Test
+  void theCacheStalenessBoundIsAMinuteByDefaultAndNeverShorterThanTwoPolls() {
+    assertThat(AppConfig.from(TestConfig.defaults()).sessionCache().maxStaleness()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(AppConfig.from(TestConfig.defaults().put("SESSION_CACHE_MAX_STALENESS_MS", "0")).sessionCache()
+        .maxStaleness()).isZero();
+    assertThatThrownBy(() -> AppConfig.from(TestConfig.defaults()
+        .put("REVOCATION_POLL_MS", "5000").put("SESSION_CACHE_MAX_STALENESS_MS", "9999")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("SESSION_CACHE_MAX_STALENESS_MS must be 0 (off) or at least twice REVOCATION_POLL_MS");
+    assertThatThrownBy(() -> AppConfig.from(TestConfig.defaults().put("SESSION_CACHE_MAX_STALENESS_MS", "-1")))
+        .hasMessageStartingWith("SESSION_CACHE_MAX_STALENESS_MS");
+  }
+
+  @Test
   void environmentStringsOverrideFileValues() {
     JsonObject json = TestConfig.defaults()
         .put("HTTP_PORT", "9090")

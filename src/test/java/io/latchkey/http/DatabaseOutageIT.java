@@ -15,8 +15,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -61,7 +63,11 @@ class DatabaseOutageIT {
   void start() throws Exception {
     postgres = StoppablePostgres.start(dir);
     database = postgres.target();
-    node = Application.start(TestConfig.forDatabase(database, Map.of(
+    startNode(Map.of());
+  }
+
+  private void startNode(Map<String, Object> settings) throws Exception {
+    Map<String, Object> all = new HashMap<>(Map.of(
         "INTERNAL_API_KEYS", INTERNAL,
         "EVENT_BUS_TIMEOUT_MS", EVENT_BUS_TIMEOUT_MS,
         "DB_CONNECT_TIMEOUT_MS", 1000,
@@ -70,7 +76,9 @@ class DatabaseOutageIT {
         "LAST_SEEN_FLUSH_MS", 50,
         "ACCESS_LOG", false,
         // the burst of misses below comes from one address: room for all of them to wait for PostgreSQL at once
-        "RATE_LIMIT_AUTH_FAILURES_BURST", 1000)));
+        "RATE_LIMIT_AUTH_FAILURES_BURST", 1000));
+    all.putAll(settings);
+    node = Application.start(TestConfig.forDatabase(database, all));
     api = new Api(node.httpPort());
     HttpProbe.awaitReady(node.httpPort(), WAIT);
   }
@@ -92,6 +100,7 @@ class DatabaseOutageIT {
     String uncached = TestPostgres.insertSession(database, UUID.fromString(cached.getString("account_id")));
 
     postgres.stop();
+    awaitNotReady(System.nanoTime());
     assertOutageBehaviour(cached, uncached);
     double dropped = Eventually.await(WAIT, this::lastSeenDropped, n -> n > 0,
         "pending last-seen marks dropped and counted");
@@ -108,6 +117,7 @@ class DatabaseOutageIT {
     String uncached = TestPostgres.insertSession(database, UUID.fromString(cached.getString("account_id")));
 
     postgres.freeze();
+    awaitNotReady(System.nanoTime());
     assertOutageBehaviour(cached, uncached);
 
     // a burst of distinct misses against the frozen database: each is answered, none waits unbounded
@@ -126,6 +136,87 @@ class DatabaseOutageIT {
 
     postgres.thaw();
     assertRecovery(cached, uncached);
+  }
+
+  @Test
+  @DisplayName("cut off from PostgreSQL for longer than SESSION_CACHE_MAX_STALENESS_MS, a node stops answering valid from its cache; back, it answers again")
+  void aNodeCutOffForLongerThanTheStalenessBoundStopsAnsweringFromItsCache() throws Exception {
+    long boundMs = 3000;
+    node.stop();
+    startNode(Map.of("REVOCATION_POLL_MS", 200, "SESSION_CACHE_MAX_STALENESS_MS", boundMs));
+    JsonObject cached = login("stale@example.com");
+    String token = cached.getString("token");
+
+    postgres.freeze();
+    long frozenAt = System.nanoTime();
+    assertThat(api.get("/api/v1/user/me", token).statusCode()).as("within the bound: from the cache").isEqualTo(200);
+    HttpResponse<String> refused = Eventually.await(WAIT, () -> api.get("/api/v1/user/me", token),
+        r -> r.statusCode() != 200, "the cache to stop answering");
+    assertThat(Duration.ofNanos(System.nanoTime() - frozenAt))
+        .as("the bound after the last successful poll (at most one poll before the freeze), plus scheduling slack")
+        .isLessThan(Duration.ofMillis(boundMs + 1500));
+    assertUnavailable(refused);
+    assertUnavailable(timed(() -> api.post("/api/v1/internal/sessions/introspect", INTERNAL,
+        new JsonObject().put("token", token).encode())));
+    HttpResponse<String> ready = timed(() -> HttpProbe.get(node.httpPort(), "/readyz"));
+    assertThat(check(ready, Readiness.SESSION_CACHE).getJsonObject("data").getString("state")).isEqualTo("stale");
+
+    postgres.thaw();
+    HttpProbe.awaitReady(node.httpPort(), WAIT);
+    assertThat(api.get("/api/v1/user/me", token).statusCode()).as("a poll succeeded again").isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("a revoke answered 503 may still commit when PostgreSQL thaws; its retry is answered as documented and the session ends revoked")
+  void aRevokeAnswered503IsSafeToRetry() throws Exception {
+    JsonObject caller = login("retry@example.com");
+    JsonObject other = login("retry@example.com");
+    JsonObject loggingOut = login("retry@example.com");
+    openPooledConnections(caller.getString("token"), 6);
+
+    postgres.freeze();
+    String revokeOther = "/api/v1/user/sessions/" + other.getString("session_id");
+    assertUnavailable(timed(() -> api.delete(revokeOther, caller.getString("token"))));
+    assertUnavailable(timed(() -> api.delete("/api/v1/user/sessions/current", loggingOut.getString("token"))));
+    postgres.thaw();
+    Eventually.await(WAIT, () -> TestPostgres.count(database, "SELECT count(*) FROM sessions WHERE status = 'revoked' "
+            + "AND session_id IN ('" + other.getString("session_id") + "', '" + loggingOut.getString("session_id") + "')"),
+        n -> n == 2, "both revocations, sent before the freeze, to commit when PostgreSQL thaws");
+
+    assertThat(api.delete(revokeOther, caller.getString("token")).statusCode())
+        .as("the retry: the earlier call committed, so no active session of the caller's has this id").isEqualTo(404);
+    assertThat(api.delete("/api/v1/user/sessions/current", loggingOut.getString("token")).statusCode())
+        .as("a retried logout: 204, or 401 once the node has applied the revocation; either way logged out")
+        .isIn(204, 401);
+    assertThat(api.get("/api/v1/user/me", other.getString("token")).statusCode()).isEqualTo(401);
+    assertThat(api.get("/api/v1/user/me", loggingOut.getString("token")).statusCode()).isEqualTo(401);
+    assertThat(api.get("/api/v1/user/me", caller.getString("token")).statusCode()).isEqualTo(200);
+  }
+
+  /**
+   * Makes the node's pool hold {@code n} open connections (its requests wait on a table lock until each
+   * has its own; their answers do not matter), so that a statement made after a freeze is sent on one of them rather than waiting to
+   * connect.
+   */
+  private void openPooledConnections(String token, int n) throws Exception {
+    ExecutorService clients = Executors.newFixedThreadPool(n);
+    try (Connection blocker = TestPostgres.connect(database)) {
+      blocker.setAutoCommit(false);
+      blocker.createStatement().execute("LOCK TABLE latchkey.sessions IN ACCESS EXCLUSIVE MODE");
+      List<Future<HttpResponse<String>>> lists = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        lists.add(clients.submit(() -> api.get("/api/v1/user/sessions", token)));
+      }
+      Eventually.await(WAIT, () -> TestPostgres.count(database, "SELECT count(*) FROM pg_stat_activity WHERE "
+          + "application_name = 'latchkey' AND wait_event_type = 'Lock'"), c -> c >= n,
+          "at least " + n + " of its connections waiting");
+      blocker.commit();
+      for (Future<HttpResponse<String>> list : lists) {
+        list.get();
+      }
+    } finally {
+      clients.shutdownNow();
+    }
   }
 
   private void assertOutageBehaviour(JsonObject cached, String uncached) throws Exception {
@@ -150,6 +241,15 @@ class DatabaseOutageIT {
     assertThat(ready.statusCode()).isEqualTo(503);
     assertThat(check(ready, Readiness.DATABASE).getString("status")).isEqualTo("DOWN");
     assertThat(check(ready, Readiness.SESSION_CACHE).getString("status")).isEqualTo("UP");
+  }
+
+  /** {@code /readyz} turns 503 from a check result at most a second old, then one check within its timeout. */
+  private void awaitNotReady(long outageStartedNanos) throws Exception {
+    Eventually.await(WAIT, () -> HttpProbe.get(node.httpPort(), "/readyz").statusCode(), status -> status == 503,
+        "/readyz 503");
+    assertThat(Duration.ofNanos(System.nanoTime() - outageStartedNanos))
+        .as("a second, the check's timeout (1 s), plus scheduling slack")
+        .isLessThan(Duration.ofMillis(1000 + 1000 + 1500));
   }
 
   private void assertRecovery(JsonObject cached, String uncached) throws Exception {

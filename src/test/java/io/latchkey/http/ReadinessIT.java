@@ -25,7 +25,12 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -87,8 +92,13 @@ class ReadinessIT {
     int port = deploy(vertx);
     HttpProbe.awaitReady(port, WAIT);
     try (Outage outage = Outage.of(database)) {
+      long started = System.nanoTime();
       HttpResponse<String> down = Eventually.await(WAIT, () -> HttpProbe.get(port, "/readyz"),
           r -> r.statusCode() == 503, "/readyz 503");
+
+      assertThat(Duration.ofNanos(System.nanoTime() - started))
+          .as("a result at most a second old, then a check within its timeout, plus scheduling slack")
+          .isLessThan(Duration.ofMillis(1000 + config.healthCheckTimeout().toMillis() + 1500));
 
       assertThat(check(down, Readiness.DATABASE).getString("status")).isEqualTo("DOWN");
       assertThat(check(down, Readiness.SESSION_CACHE).getString("status")).as("the cache stays warm").isEqualTo("UP");
@@ -99,8 +109,38 @@ class ReadinessIT {
     assertThat(check(back, Readiness.DATABASE).getString("status")).isEqualTo("UP");
   }
 
+  @Test
+  @DisplayName("/readyz asks PostgreSQL at most about once a second, however many callers ask at once")
+  void readinessQueriesTheDatabaseAtMostOnceASecond(Vertx vertx) throws Exception {
+    Metrics metrics = new Metrics(new SimpleMeterRegistry());
+    int port = deploy(vertx, metrics);
+    HttpProbe.awaitReady(port, WAIT);
+    ExecutorService callers = Executors.newFixedThreadPool(16);
+    try {
+      double before = metrics.databaseChecks.count();
+      long started = System.nanoTime();
+      List<Future<HttpResponse<String>>> calls = new ArrayList<>();
+      for (int i = 0; i < 64; i++) {
+        calls.add(callers.submit(() -> HttpProbe.get(port, "/readyz")));
+      }
+      for (Future<HttpResponse<String>> call : calls) {
+        assertThat(call.get().statusCode()).isEqualTo(200);
+      }
+      long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
+
+      assertThat(metrics.databaseChecks.count() - before).as("64 callers in %d s", seconds)
+          .isBetween(0.0, seconds + 1.0);
+    } finally {
+      callers.shutdownNow();
+    }
+  }
+
   private static int deploy(Vertx vertx) {
-    vertx.deployVerticle(new SessionVerticle(database, config, new Metrics(new SimpleMeterRegistry()))).await();
+    return deploy(vertx, new Metrics(new SimpleMeterRegistry()));
+  }
+
+  private static int deploy(Vertx vertx, Metrics metrics) {
+    vertx.deployVerticle(new SessionVerticle(database, config, metrics)).await();
     HttpVerticle http = new HttpVerticle(config, ClusterView.standalone(), ReplayCache.create(Duration.ofSeconds(60), 1000),
         Telemetry.metricsOnly());
     vertx.deployVerticle(http).await();

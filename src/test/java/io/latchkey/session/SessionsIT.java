@@ -66,12 +66,13 @@ class SessionsIT {
 
   /**
    * A node whose cache and metrics the test holds, with reads that may wait a minute on a lock and no
-   * periodic poll (catch-ups happen only when the test asks); returns the cache.
+   * periodic poll (catch-ups happen only when the test asks, so no staleness bound); returns the cache.
    */
   private SessionCache startNodeWatching(Map<String, Object> overrides, Metrics metrics) throws Exception {
     Map<String, Object> settings = new java.util.HashMap<>(overrides);
     settings.put("DB_STATEMENT_TIMEOUT_MS", 60_000);
     settings.put("REVOCATION_POLL_MS", 3_600_000);
+    settings.put("SESSION_CACHE_MAX_STALENESS_MS", 0);
     AppConfig config = TestConfig.forDatabase(database, settings);
     SessionCache cache = SessionCache.create(config.sessionCache());
     node = SessionNode.start(database, config, metrics, cache);
@@ -278,7 +279,7 @@ class SessionsIT {
   @Test
   @DisplayName("the safety net applies revocations it never heard about: on catch-up, and on its own poll")
   void missedRevocationsAreCaughtUp() throws Exception {
-    startNode(Map.of("REVOCATION_POLL_MS", 3_600_000));
+    startNode(Map.of("REVOCATION_POLL_MS", 3_600_000, "SESSION_CACHE_MAX_STALENESS_MS", 0));
     CreatedSession s = client.create(Identity.parse("email", "netted@example.com"), null, null).await();
     CreatedSession other = client.create(Identity.parse("email", "untouched@example.com"), null, null).await();
     client.lookup(s.token()).await();
@@ -333,6 +334,44 @@ class SessionsIT {
 
     assertThat(SessionNode.failureOf(lookup)).isEqualTo(SessionFailure.SESSION_NOT_FOUND);
     assertThat(SessionNode.failureOf(client.lookup(token))).isEqualTo(SessionFailure.SESSION_NOT_FOUND);
+  }
+
+  @Test
+  @DisplayName("a revocation the safety net finds while warm-up's cursor runs is not undone by warm-up (no broadcast)")
+  void aRevocationDuringWarmUpIsNotLostOnTheWarmingNode() throws Exception {
+    installReadGate();
+    UUID account = insertAccount();
+    String victim = insertDirectly(account);
+    String bystander = insertDirectly(account);
+    TokenHash victimHash = Tokens.hash(victim);
+    UUID victimId = UUID.fromString(sessionIdOf(victim));
+    Metrics metrics = new Metrics(new SimpleMeterRegistry());
+
+    try (Connection gate = TestPostgres.connect(database); Statement s = gate.createStatement()) {
+      s.execute("SELECT pg_advisory_lock(" + READ_GATE_LOCK + ")");
+      try (PreparedStatement ps = gate.prepareStatement("INSERT INTO latchkey.read_gate VALUES (?)")) {
+        ps.setBytes(1, victimHash.bytes());
+        ps.executeUpdate();
+      }
+      AppConfig config = TestConfig.forDatabase(database, Map.of(
+          "DB_STATEMENT_TIMEOUT_MS", 60_000, "REVOCATION_POLL_MS", 200, "WARMUP_FETCH_SIZE", 1));
+      node = SessionNode.start(database, config, metrics, SessionCache.create(config.sessionCache()));
+      client = node.client();
+      Eventually.await(WAIT, () -> count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+          + "AND application_name = 'latchkey' AND wait_event = 'advisory'"), n -> n == 1,
+          "warm-up's cursor to hold its snapshot (the session active) at the gate");
+
+      revokeRowsInDatabaseOnly(victimId);
+      double polled = metrics.revocationPolls.count();
+      Eventually.await(WAIT, metrics.revocationPolls::count, n -> n >= polled + 2,
+          "the safety net to poll after the revocation, while warm-up is still held");
+      s.execute("SELECT pg_advisory_unlock(" + READ_GATE_LOCK + ")");
+    }
+    node.awaitWarm();
+
+    assertThat(SessionNode.failureOf(client.lookup(victim))).as("revoked while warming: rejected once warm")
+        .isEqualTo(SessionFailure.SESSION_NOT_FOUND);
+    assertThat(SessionNode.failureOf(client.lookup(bystander))).as("warmed and untouched").isNull();
   }
 
   /**
@@ -448,6 +487,24 @@ class SessionsIT {
   }
 
   @Test
+  @DisplayName("past SESSION_CACHE_MAX_STALENESS_MS without a poll, a cached session is DATABASE_UNAVAILABLE, a revoked one still not found")
+  void aCacheNotPolledForLongerThanTheBoundIsNotAnsweredAsValid() throws Exception {
+    startNode(Map.of("REVOCATION_POLL_MS", 200, "SESSION_CACHE_MAX_STALENESS_MS", 1000));
+    CreatedSession cached = client.create(Identity.parse("email", "stale@example.com"), null, null).await();
+    CreatedSession revoked = client.create(cached.accountId(), null, null).await();
+    client.call(SessionAddresses.REVOKE, new JsonObject().put("session_id", revoked.sessionId().toString())).await();
+
+    try (Outage outage = Outage.of(database)) {
+      Eventually.await(WAIT, () -> SessionNode.failureOf(client.lookup(cached.token())),
+          f -> f == SessionFailure.DATABASE_UNAVAILABLE, "the cache to stop answering");
+      assertThat(SessionNode.failureOf(client.lookup(revoked.token()))).isEqualTo(SessionFailure.SESSION_NOT_FOUND);
+      assertThat(client.call(SessionAddresses.HEALTH_CACHE, new JsonObject()).await().getBoolean("current")).isFalse();
+    }
+    Eventually.await(WAIT, () -> SessionNode.failureOf(client.lookup(cached.token())), f -> f == null,
+        "a poll to succeed and the cache to answer again");
+  }
+
+  @Test
   void aCacheMissFallsBackToTheDatabase() throws Exception {
     startNode(Map.of());
     UUID account = client.create(Identity.parse("email", "miss@example.com"), null, null).await().accountId();
@@ -526,6 +583,16 @@ class SessionsIT {
 
     assertThat(count("SELECT count(*) FROM update_statements")).as("one batch, flushed on stop").isEqualTo(1);
     assertThat(count("SELECT count(*) FROM sessions WHERE last_seen_at IS NOT NULL")).isEqualTo(1);
+  }
+
+  private UUID insertAccount() throws SQLException {
+    UUID account = UUID.randomUUID();
+    try (Connection c = TestPostgres.connect(database);
+        PreparedStatement ps = c.prepareStatement("INSERT INTO latchkey.accounts (account_id) VALUES (?)")) {
+      ps.setObject(1, account);
+      ps.executeUpdate();
+    }
+    return account;
   }
 
   private String insertDirectly(UUID account) throws SQLException {

@@ -43,7 +43,7 @@ public class HotPathBenchmark {
   @Setup
   public void fill() {
     cache = SessionCache.create(new SessionCacheConfig(sessions, Duration.ofHours(1), Duration.ofSeconds(5), 1000,
-        64, 2000, Duration.ofSeconds(2)), new SimpleMeterRegistry());
+        64, 2000, Duration.ofSeconds(2), Duration.ZERO), new SimpleMeterRegistry());
     tokens = new String[TOKENS];
     hashes = new TokenHash[TOKENS];
     UUID account = UUID.randomUUID();
