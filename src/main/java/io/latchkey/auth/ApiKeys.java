@@ -1,6 +1,5 @@
 package io.latchkey.auth;
 
-import io.latchkey.config.ConfigException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -27,7 +26,7 @@ public final class ApiKeys {
   /**
    * Parses a comma-separated list; blanks around and between keys are ignored.
    *
-   * @throws ConfigException naming {@code setting} if a key is shorter than {@link #MIN_LENGTH}
+   * @throws IllegalArgumentException naming {@code setting} if a key is shorter than {@link #MIN_LENGTH}
    */
   public static ApiKeys parse(String setting, String commaSeparated) {
     List<byte[]> digests = new ArrayList<>();
@@ -38,7 +37,7 @@ public final class ApiKeys {
           continue;
         }
         if (trimmed.length() < MIN_LENGTH) {
-          throw new ConfigException(setting + " keys must be at least " + MIN_LENGTH + " characters long");
+          throw new IllegalArgumentException(setting + " keys must be at least " + MIN_LENGTH + " characters long");
         }
         digests.add(digest(trimmed));
       }
