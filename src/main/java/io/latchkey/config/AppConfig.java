@@ -1,6 +1,5 @@
 package io.latchkey.config;
 
-import io.latchkey.auth.ApiKeys;
 import io.latchkey.limit.RateLimit;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -94,8 +93,8 @@ public record AppConfig(
   public static AppConfig from(JsonObject json) {
     Settings s = new Settings(json);
     int instances = s.intValue("HTTP_INSTANCES", 0, 256);
-    ApiKeys internalKeys = apiKeys(s, "INTERNAL_API_KEYS");
-    ApiKeys adminKeys = apiKeys(s, "ADMIN_API_KEYS");
+    ApiKeys internalKeys = ApiKeys.parse("INTERNAL_API_KEYS", s.optionalString("INTERNAL_API_KEYS").orElse(null));
+    ApiKeys adminKeys = ApiKeys.parse("ADMIN_API_KEYS", s.optionalString("ADMIN_API_KEYS").orElse(null));
     if (internalKeys.overlaps(adminKeys)) {
       throw new ConfigException("INTERNAL_API_KEYS and ADMIN_API_KEYS must not share a key");
     }
@@ -153,14 +152,6 @@ public record AppConfig(
         s.bool("ACCESS_LOG"),
         s.string("METRICS_HOST"),
         s.intValue("METRICS_PORT", 0, 65535));
-  }
-
-  private static ApiKeys apiKeys(Settings s, String name) {
-    try {
-      return ApiKeys.parse(name, s.optionalString(name).orElse(null));
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(e.getMessage());
-    }
   }
 
   /** Never shows the database URL, which may carry a password. */

@@ -1,4 +1,4 @@
-package io.latchkey.auth;
+package io.latchkey.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -31,7 +31,7 @@ class ApiKeysTest {
   @Test
   void shortKeysAreRefusedWithoutEchoingThem() {
     assertThatThrownBy(() -> ApiKeys.parse("ADMIN_API_KEYS", "short"))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("ADMIN_API_KEYS")
         .message().doesNotContain("short");
   }

@@ -1,4 +1,4 @@
-package io.latchkey.auth;
+package io.latchkey.config;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -26,7 +26,7 @@ public final class ApiKeys {
   /**
    * Parses a comma-separated list; blanks around and between keys are ignored.
    *
-   * @throws IllegalArgumentException naming {@code setting} if a key is shorter than {@link #MIN_LENGTH}
+   * @throws ConfigException naming {@code setting} if a key is shorter than {@link #MIN_LENGTH}
    */
   public static ApiKeys parse(String setting, String commaSeparated) {
     List<byte[]> digests = new ArrayList<>();
@@ -37,7 +37,7 @@ public final class ApiKeys {
           continue;
         }
         if (trimmed.length() < MIN_LENGTH) {
-          throw new IllegalArgumentException(setting + " keys must be at least " + MIN_LENGTH + " characters long");
+          throw new ConfigException(setting + " keys must be at least " + MIN_LENGTH + " characters long");
         }
         digests.add(digest(trimmed));
       }
