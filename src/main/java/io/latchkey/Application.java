@@ -6,21 +6,19 @@ import io.latchkey.db.EmbeddedDatabase;
 import io.latchkey.db.Migrations;
 import io.latchkey.http.HttpVerticle;
 import io.latchkey.http.RateLimitGuard;
-import io.latchkey.session.SessionVerticle;
 import io.latchkey.auth.signature.ReplayCache;
 import io.latchkey.cluster.ClusterView;
 import io.latchkey.cluster.Clustering;
 import io.latchkey.cluster.Clustering.ClusteredNode;
-import io.latchkey.session.SessionAddresses;
 import io.latchkey.session.SessionCache;
+import io.latchkey.session.SessionService;
+import io.latchkey.session.impl.SessionVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.latchkey.telemetry.Metrics;
 import io.latchkey.telemetry.Telemetry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
@@ -36,7 +34,6 @@ import org.slf4j.LoggerFactory;
 public final class Application {
 
   private static final Logger LOG = LoggerFactory.getLogger(Application.class);
-  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private final EmbeddedDatabase embedded;
   private final Telemetry telemetry;
@@ -86,7 +83,7 @@ public final class Application {
         Vertx[] joined = new Vertx[1];
         ClusteredNode node = Clustering.start(config.cluster(), builder, options, () -> {
           if (joined[0] != null) {
-            joined[0].eventBus().send(SessionAddresses.CATCH_UP, new JsonObject(), LOCAL);
+            SessionService.create(joined[0], config.eventBusTimeout()).catchUp();
           }
         }).await();
         vertx = node.vertx();

@@ -1,5 +1,6 @@
 package io.latchkey.auth;
 
+import io.latchkey.config.ApiKeys;
 import io.vertx.core.Future;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.AuthenticationProvider;

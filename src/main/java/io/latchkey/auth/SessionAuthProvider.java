@@ -1,8 +1,8 @@
 package io.latchkey.auth;
 
 import io.latchkey.session.CachedSession;
-import io.latchkey.session.SessionClient;
 import io.latchkey.session.SessionFailure;
+import io.latchkey.session.SessionService;
 import io.vertx.core.Future;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.AuthenticationProvider;
@@ -18,9 +18,9 @@ import java.util.Base64;
  */
 public final class SessionAuthProvider implements AuthenticationProvider {
 
-  private final SessionClient sessions;
+  private final SessionService sessions;
 
-  public SessionAuthProvider(SessionClient sessions) {
+  public SessionAuthProvider(SessionService sessions) {
     this.sessions = sessions;
   }
 
@@ -29,14 +29,14 @@ public final class SessionAuthProvider implements AuthenticationProvider {
     if (!(credentials instanceof TokenCredentials token)) {
       return Future.failedFuture(new HttpException(401, "A bearer session token is required."));
     }
-    return sessions.session(token.getToken()).transform(result -> {
+    return sessions.lookup(token.getToken()).transform(result -> {
       if (result.succeeded()) {
         CachedSession session = result.result();
         byte[] key = session.clientPublicKey();
         return Future.succeededFuture(Caller.session(session.accountId(), session.sessionId(),
             key == null ? null : Base64.getEncoder().encodeToString(key)));
       }
-      SessionFailure failure = SessionClient.failureOf(result.cause());
+      SessionFailure failure = SessionService.failureOf(result.cause());
       if (failure == SessionFailure.SESSION_NOT_FOUND) {
         return Future.failedFuture(new HttpException(401, "The session token is not valid."));
       }

@@ -1,6 +1,5 @@
 package io.latchkey.config;
 
-import io.latchkey.auth.ApiKeys;
 import io.latchkey.limit.RateLimit;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;

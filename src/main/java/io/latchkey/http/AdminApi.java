@@ -4,11 +4,11 @@ import io.latchkey.account.Identity;
 import io.latchkey.account.InvalidIdentityException;
 import io.latchkey.auth.ApiKeyAuthProvider;
 import io.latchkey.auth.Caller;
-import io.latchkey.session.SessionAddresses;
-import io.latchkey.session.SessionClient;
+import io.latchkey.account.Account;
+import io.latchkey.session.Actor;
+import io.latchkey.session.SessionService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -17,13 +17,13 @@ import java.util.UUID;
 /** {@code /api/v1/admin}: operators holding an admin key inspect accounts and revoke sessions. */
 final class AdminApi {
 
-  private final SessionClient sessions;
+  private final SessionService sessions;
 
-  private AdminApi(SessionClient sessions) {
+  private AdminApi(SessionService sessions) {
     this.sessions = sessions;
   }
 
-  static Router router(Vertx vertx, SessionClient sessions, ApiKeyAuthProvider keys) {
+  static Router router(Vertx vertx, SessionService sessions, ApiKeyAuthProvider keys) {
     AdminApi api = new AdminApi(sessions);
     Router router = Router.router(vertx);
     Guards.keyTier(router.route(), keys, Caller.ADMIN);
@@ -47,38 +47,27 @@ final class AdminApi {
     } catch (InvalidIdentityException e) {
       throw Inputs.invalid("Invalid identity: " + e.getMessage() + ".");
     }
-    Future<JsonObject> account = sessions.call(SessionAddresses.ACCOUNT_GET,
-        new JsonObject().put("identity", identity.toJson()));
-    Replies.json(ctx, 200, account, Wire::adminAccount);
+    Replies.json(ctx, 200, sessions.account(identity), Wire::adminAccount);
   }
 
   private void accountSessions(RoutingContext ctx) {
     UUID accountId = Inputs.pathUuid(ctx, "id");
-    Future<JsonObject> list = account(accountId).compose(found -> sessions.call(SessionAddresses.LIST,
-        new JsonObject().put("account_id", accountId.toString()).put("active_only", false)));
-    Replies.json(ctx, 200, list, reply -> {
-      JsonArray out = new JsonArray();
-      reply.getJsonArray("sessions").forEach(r -> out.add(Wire.adminSession((JsonObject) r)));
-      return new JsonObject().put("sessions", out);
-    });
+    Replies.json(ctx, 200, account(accountId).compose(found -> sessions.sessions(accountId, false)),
+        Wire::adminSessions);
   }
 
   /** Idempotent: an already revoked session answers 204 as well; an unknown one 404. */
   private void revokeSession(RoutingContext ctx) {
-    Replies.noContent(ctx, sessions.call(SessionAddresses.REVOKE, new JsonObject()
-        .put("session_id", Inputs.pathUuid(ctx, "id").toString())
-        .put("reason", "revoked-by-admin")
-        .put("by", "admin")));
+    Replies.noContent(ctx, sessions.revoke(Inputs.pathUuid(ctx, "id"), null, Actor.ADMIN, "revoked-by-admin"));
   }
 
   private void revokeAccountSessions(RoutingContext ctx) {
     UUID accountId = Inputs.pathUuid(ctx, "id");
-    Future<JsonObject> revoked = account(accountId).compose(found -> sessions.call(SessionAddresses.REVOKE_ALL,
-        new JsonObject().put("account_id", accountId.toString()).put("reason", "revoked-by-admin").put("by", "admin")));
-    Replies.json(ctx, 200, revoked, reply -> new JsonObject().put("revoked", reply.getInteger("revoked")));
+    Replies.json(ctx, 200, account(accountId).compose(found -> sessions.revokeAll(accountId, null, Actor.ADMIN,
+        "revoked-by-admin")), revoked -> new JsonObject().put("revoked", revoked.size()));
   }
 
-  private Future<JsonObject> account(UUID accountId) {
-    return sessions.call(SessionAddresses.ACCOUNT_GET, new JsonObject().put("account_id", accountId.toString()));
+  private Future<Account> account(UUID accountId) {
+    return sessions.account(accountId);
   }
 }

@@ -9,7 +9,7 @@ import io.latchkey.config.AppConfig;
 import io.latchkey.telemetry.RequestTiming;
 import io.latchkey.telemetry.Telemetry;
 import io.latchkey.session.SessionCache;
-import io.latchkey.session.SessionClient;
+import io.latchkey.session.SessionService;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP API. Deployed once per core; every instance binds the same address and Vert.x spreads
- * connections across them. It reaches sessions only through the event bus ({@link SessionClient}).
+ * connections across them. It reaches sessions only through the event bus ({@link SessionService}).
  */
 public final class HttpVerticle extends VerticleBase {
 
@@ -122,9 +122,9 @@ public final class HttpVerticle extends VerticleBase {
 
   /** Every route of the service; the OpenAPI test walks this same router. */
   public Router router(Buffer openApi) {
-    SessionClient sessions = cache == null
-        ? SessionClient.create(vertx, config.eventBusTimeout())
-        : SessionClient.create(vertx, config.eventBusTimeout(), cache, config.lastSeen().interval());
+    SessionService sessions = cache == null
+        ? SessionService.create(vertx, config.eventBusTimeout())
+        : SessionService.create(vertx, config.eventBusTimeout(), cache, config.lastSeen().interval());
     ApiKeyAuthProvider keys = new ApiKeyAuthProvider(config.internalKeys(), config.adminKeys());
     Handler<RoutingContext> userAuthentication = Guards.user(new SessionAuthProvider(sessions), keys);
     SignatureGuard signatures = new SignatureGuard(

@@ -103,18 +103,6 @@ final class Inputs {
     return text;
   }
 
-  /** A boolean query parameter: absent is false; only "true" and "false" are accepted. */
-  static boolean queryFlag(RoutingContext ctx, String name) {
-    String value = ctx.request().getParam(name);
-    if (value == null || value.equals("false")) {
-      return false;
-    }
-    if (value.equals("true")) {
-      return true;
-    }
-    throw invalid("The query parameter '" + name + "' must be true or false.");
-  }
-
   static String requiredQuery(RoutingContext ctx, String name) {
     String value = ctx.request().getParam(name);
     if (value == null || value.isEmpty()) {

@@ -5,9 +5,8 @@ import io.latchkey.account.InvalidIdentityException;
 import io.latchkey.auth.ApiKeyAuthProvider;
 import io.latchkey.auth.Caller;
 import io.latchkey.auth.signature.Ed25519;
-import io.latchkey.session.SessionAddresses;
-import io.latchkey.session.SessionClient;
 import io.latchkey.session.SessionFailure;
+import io.latchkey.session.SessionService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -22,13 +21,13 @@ import java.security.InvalidKeyException;
 final class InternalApi {
 
 
-  private final SessionClient sessions;
+  private final SessionService sessions;
 
-  private InternalApi(SessionClient sessions) {
+  private InternalApi(SessionService sessions) {
     this.sessions = sessions;
   }
 
-  static Router router(Vertx vertx, SessionClient sessions, ApiKeyAuthProvider keys) {
+  static Router router(Vertx vertx, SessionService sessions, ApiKeyAuthProvider keys) {
     InternalApi api = new InternalApi(sessions);
     Router router = Router.router(vertx);
     Guards.keyTier(router.route(), keys, Caller.INTERNAL);
@@ -44,11 +43,7 @@ final class InternalApi {
     Identity identity = identity(body);
     byte[] key = clientPublicKey(body);
     String device = Inputs.deviceLabel(body, "device");
-    Replies.json(ctx, 201, sessions.create(identity, key, device), created -> new JsonObject()
-        .put("token", created.token())
-        .put("session_id", created.sessionId().toString())
-        .put("account_id", created.accountId().toString())
-        .put("account_created", created.accountCreated()));
+    Replies.json(ctx, 201, sessions.create(identity, key, device), Wire::created);
   }
 
   /** RFC 7662-shaped: an unknown, revoked or malformed token is simply {@code {"active":false}}. */
@@ -58,7 +53,7 @@ final class InternalApi {
       if (result.succeeded()) {
         return Future.succeededFuture(Wire.introspection(result.result()));
       }
-      if (SessionClient.failureOf(result.cause()) == SessionFailure.SESSION_NOT_FOUND) {
+      if (SessionService.failureOf(result.cause()) == SessionFailure.SESSION_NOT_FOUND) {
         return Future.succeededFuture(new JsonObject().put("active", false));
       }
       return Future.failedFuture(result.cause());
@@ -67,8 +62,7 @@ final class InternalApi {
   }
 
   private void sessionRecord(RoutingContext ctx) {
-    JsonObject request = new JsonObject().put("session_id", Inputs.pathUuid(ctx, "id").toString());
-    Replies.json(ctx, 200, sessions.call(SessionAddresses.GET, request), Wire::internalRecord);
+    Replies.json(ctx, 200, sessions.session(Inputs.pathUuid(ctx, "id")), Wire::internalRecord);
   }
 
   static Identity identity(JsonObject body) {

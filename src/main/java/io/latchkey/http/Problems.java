@@ -1,7 +1,7 @@
 package io.latchkey.http;
 
-import io.latchkey.session.SessionClient;
 import io.latchkey.session.SessionFailure;
+import io.latchkey.session.SessionService;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.ext.web.handler.HttpException;
 
@@ -30,7 +30,7 @@ final class Problems {
       return forStatus(http.getStatusCode(), http.getPayload());
     }
     if (failure instanceof ReplyException reply) {
-      SessionFailure known = SessionClient.failureOf(reply);
+      SessionFailure known = SessionService.failureOf(reply);
       if (known != null) {
         return of(known, detail(known));
       }

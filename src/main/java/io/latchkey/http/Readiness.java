@@ -1,10 +1,9 @@
 package io.latchkey.http;
 
 import io.latchkey.cluster.ClusterView;
-import io.latchkey.session.SessionAddresses;
+import io.latchkey.session.SessionService;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
@@ -30,22 +29,18 @@ final class Readiness {
   static HealthCheckHandler handler(Vertx vertx, Duration timeout, ClusterView cluster) {
     // each question has the timeout; the procedure's own, a little longer, is only a backstop: a procedure
     // that times out makes vertx-health-check answer 500, a check that says DOWN gives the 503 wanted
-    DeliveryOptions ask = new DeliveryOptions().setSendTimeout(timeout.toMillis()).setLocalOnly(true);
+    SessionService sessions = SessionService.create(vertx, timeout);
     long backstop = timeout.toMillis() + BACKSTOP_MS;
     HealthChecks checks = HealthChecks.create(vertx)
-        .register(DATABASE, backstop, promise ->
-            vertx.eventBus().<JsonObject>request(SessionAddresses.HEALTH_DATABASE, new JsonObject(), ask)
-                .onComplete(ok -> promise.tryComplete(Status.OK()), failure -> down(promise, failure)))
-        .register(SESSION_CACHE, backstop, promise ->
-            vertx.eventBus().<JsonObject>request(SessionAddresses.HEALTH_CACHE, new JsonObject(), ask)
-                .onComplete(reply -> {
-                  JsonObject body = reply.body();
-                  boolean warm = body.getBoolean("warm", false);
-                  boolean current = body.getBoolean("current", true);
-                  JsonObject data = new JsonObject().put("state", !warm ? "warming" : current ? "warm" : "stale")
-                      .put("entries", body.getLong("size", 0L));
-                  promise.tryComplete(warm && current ? Status.OK(data) : Status.KO(data));
-                }, failure -> down(promise, failure)));
+        .register(DATABASE, backstop, promise -> sessions.databaseHealth()
+            .onComplete(ok -> promise.tryComplete(Status.OK()), failure -> down(promise, failure)))
+        .register(SESSION_CACHE, backstop, promise -> sessions.cacheHealth()
+            .onComplete(health -> {
+              JsonObject data = new JsonObject()
+                  .put("state", !health.warm() ? "warming" : health.current() ? "warm" : "stale")
+                  .put("entries", health.size());
+              promise.tryComplete(health.warm() && health.current() ? Status.OK(data) : Status.KO(data));
+            }, failure -> down(promise, failure)));
     if (cluster.clustered()) {
       checks.register(CLUSTER, backstop, promise -> {
         JsonObject data = new JsonObject().put("members", cluster.members());

@@ -1,13 +1,13 @@
 package io.latchkey.http;
 
 import io.latchkey.auth.Caller;
-import io.latchkey.session.SessionAddresses;
-import io.latchkey.session.SessionClient;
+import io.latchkey.session.Actor;
+import io.latchkey.session.Revocation;
 import io.latchkey.session.SessionFailure;
+import io.latchkey.session.SessionService;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.web.Router;
@@ -23,13 +23,13 @@ final class UserApi {
 
   private static final String KEEP_CURRENT = "keep_current";
 
-  private final SessionClient sessions;
+  private final SessionService sessions;
 
-  private UserApi(SessionClient sessions) {
+  private UserApi(SessionService sessions) {
     this.sessions = sessions;
   }
 
-  static Router router(Vertx vertx, SessionClient sessions, Handler<RoutingContext> authentication,
+  static Router router(Vertx vertx, SessionService sessions, Handler<RoutingContext> authentication,
       Handler<RoutingContext> signatures) {
     UserApi api = new UserApi(sessions);
     Router router = Router.router(vertx);
@@ -50,13 +50,8 @@ final class UserApi {
 
   private void listSessions(RoutingContext ctx) {
     User user = ctx.user();
-    Future<JsonObject> list = sessions.call(SessionAddresses.LIST,
-        new JsonObject().put("account_id", Caller.accountId(user).toString()).put("active_only", true));
-    Replies.json(ctx, 200, list, reply -> {
-      JsonArray out = new JsonArray();
-      reply.getJsonArray("sessions").forEach(r -> out.add(Wire.userSession((JsonObject) r, Caller.sessionId(user))));
-      return new JsonObject().put("sessions", out);
-    });
+    Replies.json(ctx, 200, sessions.sessions(Caller.accountId(user), true),
+        list -> Wire.userSessions(list, Caller.sessionId(user)));
   }
 
   private void logOut(RoutingContext ctx) {
@@ -67,7 +62,7 @@ final class UserApi {
   /** 204 only when this call found an active session of the caller's; a revoked or foreign one is 404. */
   private void revokeOne(RoutingContext ctx) {
     UUID target = Inputs.pathUuid(ctx, "id");
-    Replies.noContent(ctx, revoke(ctx.user(), target, "revoked-by-user").compose(reply -> reply.getBoolean("revoked")
+    Replies.noContent(ctx, revoke(ctx.user(), target, "revoked-by-user").compose(reply -> reply.revokedNow()
         ? Future.succeededFuture(reply)
         : Future.failedFuture(new ProblemException(Problems.of(SessionFailure.SESSION_NOT_FOUND,
             "No active session of yours has this id.")))));
@@ -75,15 +70,9 @@ final class UserApi {
 
   private void logOutEverywhere(RoutingContext ctx) {
     User user = ctx.user();
-    JsonObject request = new JsonObject()
-        .put("account_id", Caller.accountId(user).toString())
-        .put("reason", "logout-everywhere")
-        .put("by", "user");
-    if (keepCurrent(ctx)) {
-      request.put("keep_session_id", currentSession(user).toString());
-    }
-    Replies.json(ctx, 200, sessions.call(SessionAddresses.REVOKE_ALL, request),
-        reply -> new JsonObject().put("revoked", reply.getInteger("revoked")));
+    UUID keep = keepCurrent(ctx) ? currentSession(user) : null;
+    Replies.json(ctx, 200, sessions.revokeAll(Caller.accountId(user), keep, Actor.USER, "logout-everywhere"),
+        revoked -> new JsonObject().put("revoked", revoked.size()));
   }
 
   /**
@@ -117,12 +106,8 @@ final class UserApi {
     throw Inputs.invalid("The query parameter keep_current must be true or false.");
   }
 
-  private Future<JsonObject> revoke(User user, UUID sessionId, String reason) {
-    return sessions.call(SessionAddresses.REVOKE, new JsonObject()
-        .put("session_id", sessionId.toString())
-        .put("account_id", Caller.accountId(user).toString())
-        .put("reason", reason)
-        .put("by", "user"));
+  private Future<Revocation> revoke(User user, UUID sessionId, String reason) {
+    return sessions.revoke(sessionId, Caller.accountId(user), Actor.USER, reason);
   }
 
   /** The session the request came with; a gateway-asserted user (X-User-ID) has none. */

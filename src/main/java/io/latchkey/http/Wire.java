@@ -3,98 +3,115 @@ package io.latchkey.http;
 import io.latchkey.account.Account;
 import io.latchkey.account.Identity;
 import io.latchkey.auth.signature.Ed25519;
+import io.latchkey.session.CachedSession;
+import io.latchkey.session.CreatedSession;
+import io.latchkey.session.SessionRecord;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.UUID;
 
 /**
- * The exact response shapes of SPEC §5a, built from the session verticle's replies. Times become RFC
+ * The exact response shapes of the API, built from the session service's typed results. Times become RFC
  * 3339 UTC strings unless the field name ends in {@code _ms}.
  */
 final class Wire {
 
   private Wire() {}
 
-  static String time(Long epochMillis) {
-    return epochMillis == null ? null : Instant.ofEpochMilli(epochMillis).toString();
+  /** RFC 3339 UTC, to the millisecond (PostgreSQL keeps microseconds; the API shows milliseconds). */
+  static String time(Instant instant) {
+    return instant == null ? null : Instant.ofEpochMilli(instant.toEpochMilli()).toString();
   }
 
-  static JsonArray identities(JsonObject account) {
-    JsonArray out = new JsonArray();
-    for (Object item : account.getJsonArray("identities")) {
-      JsonObject identity = (JsonObject) item;
-      out.add(new JsonObject().put("kind", identity.getString("kind")).put("subject", identity.getString("subject")));
+  static JsonArray identities(Account account) {
+    JsonArray out = new JsonArray(new ArrayList<>(account.identities().size()));
+    for (Identity identity : account.identities()) {
+      out.add(new JsonObject().put("kind", identity.kind().wireName()).put("subject", identity.subject()));
     }
     return out;
   }
 
   /** {@code GET /user/me}. */
   static JsonObject me(Account account, UUID sessionId) {
-    JsonArray identities = new JsonArray(new ArrayList<>(account.identities().size()));
-    for (Identity identity : account.identities()) {
-      identities.add(new JsonObject().put("kind", identity.kind().wireName()).put("subject", identity.subject()));
-    }
     return new JsonObject()
         .put("account_id", account.accountId().toString())
         .put("session_id", sessionId == null ? null : sessionId.toString())
-        .put("identities", identities);
+        .put("identities", identities(account));
   }
 
-  /** An item of {@code GET /user/sessions}. */
-  static JsonObject userSession(JsonObject record, UUID current) {
-    return new JsonObject()
-        .put("session_id", record.getString("session_id"))
-        .put("device", record.getString("device"))
-        .put("created_at", time(record.getLong("created_at_ms")))
-        .put("last_seen_at", time(record.getLong("last_seen_at_ms")))
-        .put("current", current != null && current.toString().equals(record.getString("session_id")))
-        .put("client_key_thumbprint", thumbprint(record.getString("client_public_key")));
+  /** {@code GET /user/sessions}. */
+  static JsonObject userSessions(List<SessionRecord> records, UUID current) {
+    JsonArray out = new JsonArray(new ArrayList<>(records.size()));
+    for (SessionRecord record : records) {
+      out.add(new JsonObject()
+          .put("session_id", record.sessionId().toString())
+          .put("device", record.device())
+          .put("created_at", time(record.createdAt()))
+          .put("last_seen_at", time(record.lastSeenAt()))
+          .put("current", record.sessionId().equals(current))
+          .put("client_key_thumbprint", record.clientPublicKey() == null ? null
+              : Ed25519.thumbprint(record.clientPublicKey())));
+    }
+    return new JsonObject().put("sessions", out);
   }
 
-  /** RFC 7638 thumbprint of a device key: identifies the device without handing out its key. */
-  static String thumbprint(String clientPublicKey) {
-    return clientPublicKey == null ? null : Ed25519.thumbprint(Base64.getDecoder().decode(clientPublicKey));
-  }
-
-  /** An item of {@code GET /admin/accounts/{id}/sessions}. */
-  static JsonObject adminSession(JsonObject record) {
-    return new JsonObject()
-        .put("session_id", record.getString("session_id"))
-        .put("status", record.getString("status"))
-        .put("device", record.getString("device"))
-        .put("created_at", time(record.getLong("created_at_ms")))
-        .put("last_seen_at", time(record.getLong("last_seen_at_ms")))
-        .put("revoked_at", time(record.getLong("revoked_at_ms")));
+  /** {@code GET /admin/accounts/{id}/sessions}. */
+  static JsonObject adminSessions(List<SessionRecord> records) {
+    JsonArray out = new JsonArray(new ArrayList<>(records.size()));
+    for (SessionRecord record : records) {
+      out.add(new JsonObject()
+          .put("session_id", record.sessionId().toString())
+          .put("status", record.status())
+          .put("device", record.device())
+          .put("created_at", time(record.createdAt()))
+          .put("last_seen_at", time(record.lastSeenAt()))
+          .put("revoked_at", time(record.revokedAt())));
+    }
+    return new JsonObject().put("sessions", out);
   }
 
   /** {@code GET /admin/accounts/…}. */
-  static JsonObject adminAccount(JsonObject account) {
+  static JsonObject adminAccount(Account account) {
     return new JsonObject()
-        .put("account_id", account.getString("account_id"))
-        .put("created_at", time(account.getLong("created_at_ms")))
+        .put("account_id", account.accountId().toString())
+        .put("created_at", time(account.createdAt()))
         .put("identities", identities(account));
   }
 
   /** {@code GET /internal/sessions/{id}}: the record a gateway cache needs (seed 002's Record). */
-  static JsonObject internalRecord(JsonObject record) {
+  static JsonObject internalRecord(SessionRecord record) {
     return new JsonObject()
-        .put("session_id", record.getString("session_id"))
-        .put("account_id", record.getString("account_id"))
-        .put("client_public_key", record.getString("client_public_key"))
-        .put("status", record.getString("status"))
-        .put("revoked_at_ms", record.getLong("revoked_at_ms"));
+        .put("session_id", record.sessionId().toString())
+        .put("account_id", record.accountId().toString())
+        .put("client_public_key", base64(record.clientPublicKey()))
+        .put("status", record.status())
+        .put("revoked_at_ms", record.revokedAt() == null ? null : record.revokedAt().toEpochMilli());
   }
 
   /** {@code POST /internal/sessions/introspect} for an active session (RFC 7662 shape). */
-  static JsonObject introspection(JsonObject lookup) {
+  static JsonObject introspection(CachedSession session) {
     return new JsonObject()
         .put("active", true)
-        .put("sub", lookup.getString("account_id"))
-        .put("sid", lookup.getString("session_id"))
-        .put("iat", lookup.getLong("created_at_ms") / 1000)
-        .put("client_public_key", lookup.getString("client_public_key"));
+        .put("sub", session.accountId().toString())
+        .put("sid", session.sessionId().toString())
+        .put("iat", session.createdAtMs() / 1000)
+        .put("client_public_key", base64(session.clientPublicKey()));
+  }
+
+  /** {@code POST /internal/sessions}: the token, shown this once. */
+  static JsonObject created(CreatedSession created) {
+    return new JsonObject()
+        .put("token", created.token())
+        .put("session_id", created.sessionId().toString())
+        .put("account_id", created.accountId().toString())
+        .put("account_created", created.accountCreated());
+  }
+
+  private static String base64(byte[] key) {
+    return key == null ? null : Base64.getEncoder().encodeToString(key);
   }
 }

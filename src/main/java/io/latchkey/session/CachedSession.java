@@ -1,7 +1,5 @@
 package io.latchkey.session;
 
-import io.vertx.core.json.JsonObject;
-import java.util.Base64;
 import java.util.UUID;
 
 /**
@@ -31,26 +29,6 @@ public final class CachedSession {
     this.clientPublicKey = clientPublicKey;
     this.createdAtMs = createdAtMs;
     this.revokedAtMs = revokedAtMs;
-  }
-
-  /** The reply of {@link SessionAddresses#LOOKUP} for this (active) session. */
-  public JsonObject toLookupReply() {
-    JsonObject reply = new JsonObject()
-        .put("session_id", sessionId.toString())
-        .put("account_id", accountId.toString())
-        .put("created_at_ms", createdAtMs);
-    if (clientPublicKey != null) {
-      reply.put("client_public_key", Base64.getEncoder().encodeToString(clientPublicKey));
-    }
-    return reply;
-  }
-
-  /** The session a {@link SessionAddresses#LOOKUP} reply describes (active by construction). */
-  public static CachedSession fromLookupReply(JsonObject reply) {
-    String key = reply.getString("client_public_key");
-    return new CachedSession(UUID.fromString(reply.getString("session_id")),
-        UUID.fromString(reply.getString("account_id")), key == null ? null : Base64.getDecoder().decode(key),
-        reply.getLong("created_at_ms"), 0L);
   }
 
   /** A tombstone for this session. */

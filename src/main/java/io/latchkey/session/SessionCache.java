@@ -136,7 +136,8 @@ public final class SessionCache {
     return current;
   }
 
-  void current(boolean current) {
+  /** Set by the session verticle's safety net only, the one part that knows when PostgreSQL was last read. */
+  public void current(boolean current) {
     this.current = current;
   }
 

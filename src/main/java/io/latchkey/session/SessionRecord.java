@@ -1,8 +1,6 @@
 package io.latchkey.session;
 
-import io.vertx.core.json.JsonObject;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.UUID;
 
 /**
@@ -20,21 +18,5 @@ public record SessionRecord(UUID sessionId, UUID accountId, byte[] clientPublicK
 
   public boolean active() {
     return ACTIVE.equals(status);
-  }
-
-  /**
-   * The message form: times as epoch milliseconds ({@code *_ms}, null when unset), the key as standard
-   * base64 (null when none).
-   */
-  public JsonObject toJson() {
-    return new JsonObject()
-        .put("session_id", sessionId.toString())
-        .put("account_id", accountId.toString())
-        .put("client_public_key", clientPublicKey == null ? null : Base64.getEncoder().encodeToString(clientPublicKey))
-        .put("status", status)
-        .put("device", device)
-        .put("created_at_ms", createdAt.toEpochMilli())
-        .put("last_seen_at_ms", lastSeenAt == null ? null : lastSeenAt.toEpochMilli())
-        .put("revoked_at_ms", revokedAt == null ? null : revokedAt.toEpochMilli());
   }
 }

@@ -1,12 +1,14 @@
 package io.latchkey.account;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.latchkey.db.DatabaseTarget;
 import io.latchkey.db.Migrations;
-import io.latchkey.session.SessionAddresses;
-import io.latchkey.session.SessionClient;
+import io.latchkey.session.CreatedSession;
 import io.latchkey.session.SessionFailure;
+import io.latchkey.session.SessionService;
+import io.latchkey.session.impl.SessionAddresses;
 import io.latchkey.testing.SessionNode;
 import io.latchkey.testing.TestPostgres;
 import io.vertx.core.Future;
@@ -27,7 +29,7 @@ class AccountsIT {
 
   private static DatabaseTarget database;
   private static SessionNode node;
-  private static SessionClient client;
+  private static SessionService client;
 
   @BeforeAll
   static void start() {
@@ -46,16 +48,16 @@ class AccountsIT {
   @DisplayName("50 concurrent find-or-create calls for one new identity make exactly one account; exactly one says created")
   void concurrentFirstLoginsCreateOneAccount() throws SQLException {
     long accountsBefore = count("SELECT count(*) FROM accounts");
-    JsonObject identity = new JsonObject().put("kind", "email").put("subject", "race@example.com");
+    Identity identity = Identity.parse("email", "race@example.com");
 
-    List<Future<JsonObject>> calls = new ArrayList<>();
+    List<Future<Provisioned>> calls = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
-      calls.add(client.call(SessionAddresses.ACCOUNT_FIND_OR_CREATE, new JsonObject().put("identity", identity)));
+      calls.add(client.findOrCreateAccount(identity));
     }
-    List<JsonObject> replies = Future.all(calls).await().list();
+    List<Provisioned> replies = Future.all(calls).await().list();
 
-    assertThat(replies).extracting(r -> r.getString("account_id")).containsOnly(replies.get(0).getString("account_id"));
-    assertThat(replies).filteredOn(r -> r.getBoolean("created")).hasSize(1);
+    assertThat(replies).extracting(Provisioned::accountId).containsOnly(replies.get(0).accountId());
+    assertThat(replies).filteredOn(Provisioned::created).hasSize(1);
     assertThat(count("SELECT count(*) FROM accounts")).as("no orphan accounts").isEqualTo(accountsBefore + 1);
     assertThat(count("SELECT count(*) FROM identities WHERE subject = 'race@example.com'")).isEqualTo(1);
   }
@@ -66,28 +68,27 @@ class AccountsIT {
     long accountsBefore = count("SELECT count(*) FROM accounts");
     Identity identity = Identity.parse("telegram", "777000111");
 
-    List<Future<SessionClient.CreatedSession>> calls = new ArrayList<>();
+    List<Future<CreatedSession>> calls = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
       calls.add(client.create(identity, null, "device " + i));
     }
-    List<SessionClient.CreatedSession> sessions = Future.all(calls).await().list();
+    List<CreatedSession> sessions = Future.all(calls).await().list();
 
-    assertThat(sessions).extracting(SessionClient.CreatedSession::accountId).containsOnly(sessions.get(0).accountId());
-    assertThat(sessions).filteredOn(SessionClient.CreatedSession::accountCreated).hasSize(1);
-    assertThat(sessions).extracting(SessionClient.CreatedSession::sessionId).doesNotHaveDuplicates();
+    assertThat(sessions).extracting(CreatedSession::accountId).containsOnly(sessions.get(0).accountId());
+    assertThat(sessions).filteredOn(CreatedSession::accountCreated).hasSize(1);
+    assertThat(sessions).extracting(CreatedSession::sessionId).doesNotHaveDuplicates();
     assertThat(count("SELECT count(*) FROM accounts")).isEqualTo(accountsBefore + 1);
   }
 
   @Test
   void emailsAreNormalisedSoOnePersonHasOneAccount() {
-    JsonObject first = findOrCreate("email", "  Bob@Example.COM ");
-    JsonObject second = findOrCreate("email", "bob@example.com");
+    Provisioned first = findOrCreate("email", "  Bob@Example.COM ");
+    Provisioned second = findOrCreate("email", "bob@example.com");
 
-    assertThat(second.getString("account_id")).isEqualTo(first.getString("account_id"));
-    assertThat(second.getBoolean("created")).isFalse();
-    JsonObject account = client.call(SessionAddresses.ACCOUNT_GET,
-        new JsonObject().put("account_id", first.getString("account_id"))).await();
-    assertThat(account.getJsonArray("identities").getJsonObject(0).getString("subject")).isEqualTo("bob@example.com");
+    assertThat(second.accountId()).isEqualTo(first.accountId());
+    assertThat(second.created()).isFalse();
+    Account account = client.account(first.accountId()).await();
+    assertThat(account.identities().get(0).subject()).isEqualTo("bob@example.com");
   }
 
   @ParameterizedTest
@@ -95,66 +96,58 @@ class AccountsIT {
   void invalidIdentitiesAreRejectedAndChangeNothing(String kind, String subject) throws SQLException {
     long before = count("SELECT count(*) FROM accounts");
 
-    SessionFailure failure = SessionNode.failureOf(client.call(SessionAddresses.ACCOUNT_FIND_OR_CREATE,
+    SessionFailure failure = SessionNode.failureOf(node.rawRequest(SessionAddresses.ACCOUNT_FIND_OR_CREATE,
         new JsonObject().put("identity", new JsonObject().put("kind", kind).put("subject", subject))));
 
-    assertThat(failure).isEqualTo(SessionFailure.INVALID_REQUEST);
+    assertThat(failure).as("a message that is not a typed request").isEqualTo(SessionFailure.INVALID_REQUEST);
+    assertThatThrownBy(() -> Identity.parse(kind, subject)).as("and no typed request can carry it")
+        .isInstanceOf(InvalidIdentityException.class);
     assertThat(count("SELECT count(*) FROM accounts")).isEqualTo(before);
   }
 
   @Test
   void anAccountCanHoldSeveralIdentitiesButAnIdentityHasOneOwner() {
-    String alice = findOrCreate("email", "alice@example.com").getString("account_id");
-    String carol = findOrCreate("email", "carol@example.com").getString("account_id");
-    JsonObject telegram = new JsonObject().put("kind", "telegram").put("subject", "42424242");
+    UUID alice = findOrCreate("email", "alice@example.com").accountId();
+    UUID carol = findOrCreate("email", "carol@example.com").accountId();
+    Identity telegram = Identity.parse("telegram", "42424242");
 
-    client.call(SessionAddresses.ACCOUNT_LINK, new JsonObject().put("account_id", alice).put("identity", telegram)).await();
-    client.call(SessionAddresses.ACCOUNT_LINK, new JsonObject().put("account_id", alice).put("identity", telegram))
-        .await();
+    client.linkIdentity(alice, telegram).await();
+    client.linkIdentity(alice, telegram).await();
 
-    assertThat(SessionNode.failureOf(client.call(SessionAddresses.ACCOUNT_LINK,
-        new JsonObject().put("account_id", carol).put("identity", telegram)))).isEqualTo(SessionFailure.IDENTITY_TAKEN);
-    assertThat(SessionNode.failureOf(client.call(SessionAddresses.ACCOUNT_LINK,
-        new JsonObject().put("account_id", UUID.randomUUID().toString())
-            .put("identity", new JsonObject().put("kind", "email").put("subject", "nobody@example.com")))))
+    assertThat(SessionNode.failureOf(client.linkIdentity(carol, telegram))).isEqualTo(SessionFailure.IDENTITY_TAKEN);
+    assertThat(SessionNode.failureOf(client.linkIdentity(UUID.randomUUID(), Identity.parse("email", "nobody@example.com"))))
         .isEqualTo(SessionFailure.ACCOUNT_NOT_FOUND);
 
-    JsonObject byTelegram = client.call(SessionAddresses.ACCOUNT_GET, new JsonObject().put("identity", telegram)).await();
-    assertThat(byTelegram.getString("account_id")).isEqualTo(alice);
-    assertThat(byTelegram.getString("status")).isEqualTo("active");
-    assertThat(byTelegram.getJsonArray("identities").stream().map(JsonObject.class::cast)
-        .map(i -> i.getString("kind") + ":" + i.getString("subject")))
+    Account byTelegram = client.account(telegram).await();
+    assertThat(byTelegram.accountId()).isEqualTo(alice);
+    assertThat(byTelegram.status()).isEqualTo("active");
+    assertThat(byTelegram.identities()).extracting(i -> i.kind().wireName() + ":" + i.subject())
         .containsExactly("email:alice@example.com", "telegram:42424242");
-    assertThat(findOrCreate("telegram", "42424242").getString("account_id")).isEqualTo(alice);
+    assertThat(findOrCreate("telegram", "42424242").accountId()).isEqualTo(alice);
   }
 
   @Test
   @DisplayName("a cached account shows an identity linked after it was cached")
   void linkingRefreshesTheCachedAccount() {
-    String id = findOrCreate("email", "cached@example.com").getString("account_id");
-    JsonObject byId = new JsonObject().put("account_id", id);
-    assertThat(client.call(SessionAddresses.ACCOUNT_GET, byId).await().getJsonArray("identities")).hasSize(1);
+    UUID id = findOrCreate("email", "cached@example.com").accountId();
+    assertThat(client.account(id).await().identities()).hasSize(1);
 
-    client.call(SessionAddresses.ACCOUNT_LINK, new JsonObject().put("account_id", id)
-        .put("identity", new JsonObject().put("kind", "telegram").put("subject", "9090909"))).await();
+    client.linkIdentity(id, Identity.parse("telegram", "9090909")).await();
 
-    assertThat(client.call(SessionAddresses.ACCOUNT_GET, byId).await().getJsonArray("identities")).hasSize(2);
+    assertThat(client.account(id).await().identities()).hasSize(2);
   }
 
   @Test
   void unknownAccountsAreNotFound() {
-    assertThat(SessionNode.failureOf(client.call(SessionAddresses.ACCOUNT_GET,
-        new JsonObject().put("account_id", UUID.randomUUID().toString())))).isEqualTo(SessionFailure.ACCOUNT_NOT_FOUND);
-    assertThat(SessionNode.failureOf(client.call(SessionAddresses.ACCOUNT_GET, new JsonObject()
-        .put("identity", new JsonObject().put("kind", "email").put("subject", "ghost@example.com")))))
+    assertThat(SessionNode.failureOf(client.account(UUID.randomUUID()))).isEqualTo(SessionFailure.ACCOUNT_NOT_FOUND);
+    assertThat(SessionNode.failureOf(client.account(Identity.parse("email", "ghost@example.com"))))
         .isEqualTo(SessionFailure.ACCOUNT_NOT_FOUND);
-    assertThat(SessionNode.failureOf(client.call(SessionAddresses.ACCOUNT_GET,
+    assertThat(SessionNode.failureOf(node.rawRequest(SessionAddresses.ACCOUNT_GET,
         new JsonObject().put("account_id", "not-a-uuid")))).isEqualTo(SessionFailure.INVALID_REQUEST);
   }
 
-  private static JsonObject findOrCreate(String kind, String subject) {
-    return client.call(SessionAddresses.ACCOUNT_FIND_OR_CREATE,
-        new JsonObject().put("identity", new JsonObject().put("kind", kind).put("subject", subject))).await();
+  private static Provisioned findOrCreate(String kind, String subject) {
+    return client.findOrCreateAccount(Identity.parse(kind, subject)).await();
   }
 
   private static long count(String sql) throws SQLException {

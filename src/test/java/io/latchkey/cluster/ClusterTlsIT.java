@@ -2,7 +2,7 @@ package io.latchkey.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.latchkey.auth.Tokens;
+import io.latchkey.session.Tokens;
 import io.latchkey.testing.Api;
 import io.latchkey.testing.Eventually;
 import io.latchkey.testing.LocalCluster;

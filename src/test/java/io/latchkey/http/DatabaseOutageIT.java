@@ -3,7 +3,7 @@ package io.latchkey.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.latchkey.Application;
-import io.latchkey.auth.Tokens;
+import io.latchkey.session.Tokens;
 import io.latchkey.db.DatabaseTarget;
 import io.latchkey.testing.Api;
 import io.latchkey.testing.Eventually;

@@ -4,7 +4,7 @@ import static io.latchkey.http.ApiIT.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.latchkey.Application;
-import io.latchkey.auth.Tokens;
+import io.latchkey.session.Tokens;
 import io.latchkey.auth.signature.Ed25519;
 import io.latchkey.auth.signature.Edwards25519;
 import io.latchkey.client.RequestSigner;

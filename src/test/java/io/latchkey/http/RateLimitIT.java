@@ -4,7 +4,7 @@ import static io.latchkey.http.ApiIT.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.latchkey.Application;
-import io.latchkey.auth.Tokens;
+import io.latchkey.session.Tokens;
 import io.latchkey.db.DatabaseTarget;
 import io.latchkey.testing.Api;
 import io.latchkey.testing.Eventually;

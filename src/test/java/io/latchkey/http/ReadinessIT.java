@@ -7,7 +7,7 @@ import io.latchkey.cluster.ClusterView;
 import io.latchkey.config.AppConfig;
 import io.latchkey.db.DatabaseTarget;
 import io.latchkey.db.Migrations;
-import io.latchkey.session.SessionVerticle;
+import io.latchkey.session.impl.SessionVerticle;
 import io.latchkey.telemetry.Metrics;
 import io.latchkey.telemetry.Telemetry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -2,7 +2,6 @@ package io.latchkey.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.latchkey.auth.Tokens;
 import io.latchkey.config.AppConfig;
 import io.latchkey.testing.TestConfig;
 import java.util.UUID;

@@ -3,9 +3,7 @@ package io.latchkey.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.latchkey.auth.Tokens;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -22,21 +20,6 @@ class SessionPiecesTest {
     assertThat(session.markSeen(100_001, 60_000)).isFalse();
     assertThat(session.markSeen(159_999, 60_000)).isFalse();
     assertThat(session.markSeen(160_000, 60_000)).isTrue();
-  }
-
-  @Test
-  void aLastSeenBatchKeepsTheNewestTimePerSessionAndIsBounded() {
-    LastSeenBatch batch = new LastSeenBatch(2);
-    UUID other = UUID.randomUUID();
-    batch.mark(SESSION, 10);
-    batch.mark(SESSION, 30);
-    batch.mark(SESSION, 20);
-    batch.mark(other, 5);
-    batch.mark(UUID.randomUUID(), 7);
-
-    assertThat(batch.dropped()).isEqualTo(1);
-    assertThat(batch.drain()).isEqualTo(Map.of(SESSION, 30L, other, 5L));
-    assertThat(batch.isEmpty()).isTrue();
   }
 
   @Test

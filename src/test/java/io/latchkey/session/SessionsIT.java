@@ -3,17 +3,16 @@ package io.latchkey.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.latchkey.account.Identity;
-import io.latchkey.auth.Tokens;
 import io.latchkey.config.AppConfig;
 import io.latchkey.db.DatabaseTarget;
 import io.latchkey.db.Migrations;
-import io.latchkey.session.SessionClient.CreatedSession;
 import io.latchkey.telemetry.Metrics;
 import io.latchkey.testing.Eventually;
 import io.latchkey.testing.Outage;
 import io.latchkey.testing.SessionNode;
 import io.latchkey.testing.TestConfig;
 import io.latchkey.testing.TestPostgres;
+import io.latchkey.session.impl.SessionAddresses;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -43,7 +42,7 @@ class SessionsIT {
 
   private DatabaseTarget database;
   private SessionNode node;
-  private SessionClient client;
+  private SessionService client;
 
   @BeforeEach
   void freshDatabase() {
@@ -88,36 +87,41 @@ class SessionsIT {
         java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic());
 
     CreatedSession created = client.create(Identity.parse("email", "dev@example.com"), key, "Pixel 9").await();
-    JsonObject who = client.lookup(created.token()).await();
-    JsonObject record = client.call(SessionAddresses.GET,
-        new JsonObject().put("session_id", created.sessionId().toString())).await();
+    CachedSession who = client.lookup(created.token()).await();
+    SessionRecord record = client.session(created.sessionId()).await();
 
     assertThat(created.accountCreated()).isTrue();
-    assertThat(who.getString("session_id")).isEqualTo(created.sessionId().toString());
-    assertThat(who.getString("account_id")).isEqualTo(created.accountId().toString());
-    assertThat(who.getString("client_public_key")).isEqualTo(Base64.getEncoder().encodeToString(key));
-    assertThat(record.getString("status")).isEqualTo("active");
-    assertThat(record.getString("device")).isEqualTo("Pixel 9");
-    assertThat(record.getValue("revoked_at_ms")).isNull();
-    assertThat(record.getString("client_public_key")).isEqualTo(Base64.getEncoder().encodeToString(key));
+    assertThat(who.sessionId()).isEqualTo(created.sessionId());
+    assertThat(who.accountId()).isEqualTo(created.accountId());
+    assertThat(Base64.getEncoder().encodeToString(who.clientPublicKey())).isEqualTo(Base64.getEncoder().encodeToString(key));
+    assertThat(record.status()).isEqualTo("active");
+    assertThat(record.device()).isEqualTo("Pixel 9");
+    assertThat(record.revokedAt()).isNull();
+    assertThat(Base64.getEncoder().encodeToString(record.clientPublicKey()))
+        .isEqualTo(Base64.getEncoder().encodeToString(key));
   }
 
   @Test
   void badCreateRequestsAreRejectedAndStoreNothing() throws Exception {
     startNode(Map.of());
-    JsonObject identity = new JsonObject().put("kind", "email").put("subject", "x@example.com");
+    Identity identity = Identity.parse("email", "x@example.com");
     String hash = Tokens.hash(Tokens.generate()).toBase64();
 
+    // what the typed requests cannot express is checked where they are built; a body of another type is
+    // refused by the verticle
+    assertThat(SessionNode.failureOf(client.create(identity, new byte[3], null))).as("a 3-byte key")
+        .isEqualTo(SessionFailure.INVALID_REQUEST);
+    assertThat(SessionNode.failureOf(client.create(identity, new byte[33], null))).as("a 33-byte key")
+        .isEqualTo(SessionFailure.INVALID_REQUEST);
+    assertThat(SessionNode.failureOf(client.create(identity, null, "d".repeat(201)))).as("a long device label")
+        .isEqualTo(SessionFailure.INVALID_REQUEST);
     List<JsonObject> bad = List.of(
-        new JsonObject().put("identity", identity),
-        new JsonObject().put("identity", identity).put("token_hash", "short"),
-        new JsonObject().put("identity", identity).put("token_hash", hash).put("client_public_key", "AAAA"),
-        new JsonObject().put("identity", identity).put("token_hash", hash).put("client_public_key", "%%%"),
-        new JsonObject().put("identity", identity).put("token_hash", hash).put("device", "d".repeat(201)),
+        new JsonObject().put("identity", identity.toJson()),
+        new JsonObject().put("identity", identity.toJson()).put("token_hash", "short"),
         new JsonObject().put("identity", "email").put("token_hash", hash),
         new JsonObject().put("token_hash", hash));
     for (JsonObject request : bad) {
-      assertThat(SessionNode.failureOf(client.call(SessionAddresses.CREATE, request))).as(request.encode())
+      assertThat(SessionNode.failureOf(node.rawRequest(SessionAddresses.CREATE, request))).as(request.encode())
           .isEqualTo(SessionFailure.INVALID_REQUEST);
     }
     assertThat(SessionNode.failureOf(client.create(UUID.randomUUID(), null, null)))
@@ -155,7 +159,7 @@ class SessionsIT {
     try (Outage outage = Outage.of(database)) {
       assertThat(SessionNode.failureOf(client.lookup("lk_not-a-token"))).isEqualTo(SessionFailure.SESSION_NOT_FOUND);
       assertThat(SessionNode.failureOf(client.lookup(null))).isEqualTo(SessionFailure.SESSION_NOT_FOUND);
-      assertThat(SessionNode.failureOf(client.call(SessionAddresses.LOOKUP, new JsonObject().put("token_hash", "x"))))
+      assertThat(SessionNode.failureOf(node.rawRequest(SessionAddresses.LOOKUP, new JsonObject().put("token_hash", "x"))))
           .isEqualTo(SessionFailure.INVALID_REQUEST);
     }
   }
@@ -164,21 +168,18 @@ class SessionsIT {
   void revocationIsIdempotentAndFinal() throws Exception {
     startNode(Map.of());
     CreatedSession s = client.create(Identity.parse("email", "rev@example.com"), null, null).await();
-    JsonObject request = new JsonObject().put("session_id", s.sessionId().toString()).put("reason", "logout");
+    Revocation first = client.revoke(s.sessionId(), null, Actor.USER, "logout").await();
+    Revocation second = client.revoke(s.sessionId(), null, Actor.USER, "logout").await();
 
-    JsonObject first = client.call(SessionAddresses.REVOKE, request).await();
-    JsonObject second = client.call(SessionAddresses.REVOKE, request).await();
-
-    assertThat(first.getBoolean("revoked")).isTrue();
-    assertThat(second.getBoolean("revoked")).isFalse();
-    assertThat(second.getLong("revoked_at_ms")).isEqualTo(first.getLong("revoked_at_ms"));
+    assertThat(first.revokedNow()).isTrue();
+    assertThat(second.revokedNow()).isFalse();
+    assertThat(second.revokedAtMs()).isEqualTo(first.revokedAtMs());
     assertThat(SessionNode.failureOf(client.lookup(s.token()))).isEqualTo(SessionFailure.SESSION_NOT_FOUND);
-    JsonObject record = client.call(SessionAddresses.GET, new JsonObject().put("session_id", s.sessionId().toString()))
-        .await();
-    assertThat(record.getString("status")).isEqualTo("revoked");
-    assertThat(record.getLong("revoked_at_ms")).isEqualTo(first.getLong("revoked_at_ms"));
-    assertThat(SessionNode.failureOf(client.call(SessionAddresses.REVOKE,
-        new JsonObject().put("session_id", UUID.randomUUID().toString())))).isEqualTo(SessionFailure.SESSION_NOT_FOUND);
+    SessionRecord record = client.session(s.sessionId()).await();
+    assertThat(record.status()).isEqualTo("revoked");
+    assertThat(record.revokedAt().toEpochMilli()).isEqualTo(first.revokedAtMs());
+    assertThat(SessionNode.failureOf(client.revoke(UUID.randomUUID(), null, Actor.ADMIN, null)))
+        .isEqualTo(SessionFailure.SESSION_NOT_FOUND);
   }
 
   @Test
@@ -187,11 +188,11 @@ class SessionsIT {
     CreatedSession mine = client.create(Identity.parse("email", "me@example.com"), null, null).await();
     CreatedSession theirs = client.create(Identity.parse("email", "them@example.com"), null, null).await();
 
-    SessionFailure failure = SessionNode.failureOf(client.call(SessionAddresses.REVOKE, new JsonObject()
-        .put("session_id", theirs.sessionId().toString()).put("account_id", mine.accountId().toString())));
+    SessionFailure failure = SessionNode.failureOf(client.revoke(theirs.sessionId(), mine.accountId(), Actor.USER,
+        null));
 
     assertThat(failure).isEqualTo(SessionFailure.SESSION_NOT_FOUND);
-    assertThat(client.lookup(theirs.token()).await().getString("session_id")).isEqualTo(theirs.sessionId().toString());
+    assertThat(client.lookup(theirs.token()).await().sessionId()).isEqualTo(theirs.sessionId());
   }
 
   @Test
@@ -202,24 +203,23 @@ class SessionsIT {
     for (int round = 0; round < 150; round++) {
       boolean cold = round % 2 == 0;
       String token = cold ? insertDirectly(account) : client.create(account, null, null).await().token();
-      UUID sessionId = UUID.fromString(cold ? sessionIdOf(token) : client.lookup(token).await().getString("session_id"));
+      UUID sessionId = cold ? UUID.fromString(sessionIdOf(token)) : client.lookup(token).await().sessionId();
 
-      List<Future<JsonObject>> racing = new ArrayList<>();
+      List<Future<CachedSession>> racing = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
         racing.add(client.lookup(token));
       }
-      Future<JsonObject> revoke = client.call(SessionAddresses.REVOKE,
-          new JsonObject().put("session_id", sessionId.toString()));
+      Future<Revocation> revoke = client.revoke(sessionId, null, Actor.ADMIN, null);
       for (int i = 0; i < 10; i++) {
         racing.add(client.lookup(token));
       }
-      assertThat(revoke.await().getBoolean("revoked")).isTrue();
+      assertThat(revoke.await().revokedNow()).isTrue();
 
       for (int i = 0; i < 10; i++) {
         assertThat(SessionNode.failureOf(client.lookup(token))).as("round %d, lookup after the revocation", round)
             .isEqualTo(SessionFailure.SESSION_NOT_FOUND);
       }
-      for (Future<JsonObject> f : racing) {
+      for (Future<CachedSession> f : racing) {
         SessionFailure failure = SessionNode.failureOf(f);
         assertThat(failure).as("a racing lookup is either valid (before) or not found (after)")
             .isIn(null, SessionFailure.SESSION_NOT_FOUND);
@@ -252,7 +252,7 @@ class SessionsIT {
     TokenHash hash = Tokens.hash(token);
     UUID sessionId = UUID.fromString(sessionIdOf(token));
 
-    Future<JsonObject> lookup;
+    Future<CachedSession> lookup;
     try (Connection blocker = TestPostgres.connect(database)) {
       blocker.setAutoCommit(false);
       blocker.createStatement().execute("LOCK TABLE latchkey.sessions IN ACCESS EXCLUSIVE MODE");
@@ -286,7 +286,7 @@ class SessionsIT {
     revokeInDatabaseOnly(s.sessionId());
     assertThat(SessionNode.failureOf(client.lookup(s.token()))).as("cached, and nobody said otherwise").isNull();
 
-    node.vertx().eventBus().send(SessionAddresses.CATCH_UP, new JsonObject());
+    client.catchUp();
 
     Eventually.await(WAIT, () -> SessionNode.failureOf(client.lookup(s.token())),
         f -> f == SessionFailure.SESSION_NOT_FOUND, "the catch-up to apply the revocation");
@@ -311,7 +311,7 @@ class SessionsIT {
     TokenHash hash = Tokens.hash(token);
     UUID sessionId = UUID.fromString(sessionIdOf(token));
 
-    Future<JsonObject> lookup;
+    Future<CachedSession> lookup;
     try (Connection gate = TestPostgres.connect(database); Statement s = gate.createStatement()) {
       s.execute("SELECT pg_advisory_lock(" + READ_GATE_LOCK + ")");
       try (PreparedStatement ps = gate.prepareStatement("INSERT INTO latchkey.read_gate VALUES (?)")) {
@@ -324,7 +324,7 @@ class SessionsIT {
           "the miss's read to hold its snapshot (session active) at the gate");
 
       revokeRowsInDatabaseOnly(sessionId, cached.sessionId());
-      node.vertx().eventBus().send(SessionAddresses.CATCH_UP, new JsonObject());
+      client.catchUp();
       Eventually.await(WAIT, () -> cache.peek(Tokens.hash(cached.token())), c -> c != null && !c.active(),
           "the catch-up to turn the cached session into a tombstone (the same page holds the read's session)");
       assertThat(cache.peek(hash)).as("not cached: the safety net has nothing to turn into a tombstone").isNull();
@@ -421,24 +421,21 @@ class SessionsIT {
     CreatedSession bystander = client.create(Identity.parse("email", "other@example.com"), null, null).await();
     CreatedSession kept = sessions.get(2);
 
-    JsonObject allButOne = client.call(SessionAddresses.REVOKE_ALL, new JsonObject()
-        .put("account_id", account.toString()).put("keep_session_id", kept.sessionId().toString())).await();
+    List<UUID> allButOne = client.revokeAll(account, kept.sessionId(), Actor.ADMIN, null).await();
 
-    assertThat(allButOne.getInteger("revoked")).as("4 of the 5 plus the first session").isEqualTo(5);
+    assertThat(allButOne.size()).as("4 of the 5 plus the first session").isEqualTo(5);
     for (CreatedSession s : sessions) {
       SessionFailure failure = SessionNode.failureOf(client.lookup(s.token()));
       assertThat(failure).isEqualTo(s == kept ? null : SessionFailure.SESSION_NOT_FOUND);
     }
     assertThat(SessionNode.failureOf(client.lookup(bystander.token()))).isNull();
 
-    JsonObject rest = client.call(SessionAddresses.REVOKE_ALL, new JsonObject().put("account_id", account.toString()))
-        .await();
-    assertThat(rest.getInteger("revoked")).isEqualTo(1);
-    assertThat(rest.getJsonArray("session_ids").getString(0)).isEqualTo(kept.sessionId().toString());
+    List<UUID> rest = client.revokeAll(account, null, Actor.ADMIN, null).await();
+    assertThat(rest.size()).isEqualTo(1);
+    assertThat(rest.get(0)).isEqualTo(kept.sessionId());
     assertThat(SessionNode.failureOf(client.lookup(kept.token()))).isEqualTo(SessionFailure.SESSION_NOT_FOUND);
-    JsonObject list = client.call(SessionAddresses.LIST,
-        new JsonObject().put("account_id", account.toString()).put("active_only", true)).await();
-    assertThat(list.getJsonArray("sessions")).isEmpty();
+    List<SessionRecord> list = client.sessions(account, true).await();
+    assertThat(list).isEmpty();
   }
 
   @Test
@@ -446,17 +443,14 @@ class SessionsIT {
     startNode(Map.of());
     UUID account = client.create(Identity.parse("email", "lister@example.com"), null, "first").await().accountId();
     CreatedSession second = client.create(account, null, "second").await();
-    client.call(SessionAddresses.REVOKE, new JsonObject().put("session_id", second.sessionId().toString())).await();
+    client.revoke(second.sessionId(), null, Actor.ADMIN, null).await();
     client.create(account, null, "third").await();
 
-    JsonObject all = client.call(SessionAddresses.LIST, new JsonObject().put("account_id", account.toString())).await();
-    JsonObject active = client.call(SessionAddresses.LIST,
-        new JsonObject().put("account_id", account.toString()).put("active_only", true)).await();
+    List<SessionRecord> all = client.sessions(account, false).await();
+    List<SessionRecord> active = client.sessions(account, true).await();
 
-    assertThat(all.getJsonArray("sessions").stream().map(o -> ((JsonObject) o).getString("device")))
-        .containsExactly("third", "second", "first");
-    assertThat(active.getJsonArray("sessions").stream().map(o -> ((JsonObject) o).getString("device")))
-        .containsExactly("third", "first");
+    assertThat(all).extracting(SessionRecord::device).containsExactly("third", "second", "first");
+    assertThat(active).extracting(SessionRecord::device).containsExactly("third", "first");
   }
 
   @Test
@@ -469,8 +463,7 @@ class SessionsIT {
       tokens.add(client.create(account, null, null).await().token());
     }
     String revoked = tokens.remove(0);
-    client.call(SessionAddresses.REVOKE, new JsonObject().put("session_id", client.lookup(revoked).await()
-        .getString("session_id"))).await();
+    client.revoke(client.lookup(revoked).await().sessionId(), null, Actor.ADMIN, null).await();
     node.close();
 
     node = SessionNode.start(database, Map.of());
@@ -492,13 +485,13 @@ class SessionsIT {
     startNode(Map.of("REVOCATION_POLL_MS", 200, "SESSION_CACHE_MAX_STALENESS_MS", 1000));
     CreatedSession cached = client.create(Identity.parse("email", "stale@example.com"), null, null).await();
     CreatedSession revoked = client.create(cached.accountId(), null, null).await();
-    client.call(SessionAddresses.REVOKE, new JsonObject().put("session_id", revoked.sessionId().toString())).await();
+    client.revoke(revoked.sessionId(), null, Actor.ADMIN, null).await();
 
     try (Outage outage = Outage.of(database)) {
       Eventually.await(WAIT, () -> SessionNode.failureOf(client.lookup(cached.token())),
           f -> f == SessionFailure.DATABASE_UNAVAILABLE, "the cache to stop answering");
       assertThat(SessionNode.failureOf(client.lookup(revoked.token()))).isEqualTo(SessionFailure.SESSION_NOT_FOUND);
-      assertThat(client.call(SessionAddresses.HEALTH_CACHE, new JsonObject()).await().getBoolean("current")).isFalse();
+      assertThat(client.cacheHealth().await().current()).isFalse();
     }
     Eventually.await(WAIT, () -> SessionNode.failureOf(client.lookup(cached.token())), f -> f == null,
         "a poll to succeed and the cache to answer again");
@@ -510,7 +503,7 @@ class SessionsIT {
     UUID account = client.create(Identity.parse("email", "miss@example.com"), null, null).await().accountId();
     String token = insertDirectly(account);
 
-    assertThat(client.lookup(token).await().getString("account_id")).isEqualTo(account.toString());
+    assertThat(client.lookup(token).await().accountId()).isEqualTo(account);
   }
 
   @Test
@@ -535,8 +528,8 @@ class SessionsIT {
   void missesAreCoalescedAndBounded() throws Exception {
     startNode(Map.of("MAX_INFLIGHT_MISSES", 5));
     String repeated = Tokens.generate();
-    List<Future<JsonObject>> same = new ArrayList<>();
-    List<Future<JsonObject>> distinct = new ArrayList<>();
+    List<Future<CachedSession>> same = new ArrayList<>();
+    List<Future<CachedSession>> distinct = new ArrayList<>();
     try (Connection blocker = TestPostgres.connect(database)) {
       blocker.setAutoCommit(false);
       blocker.createStatement().execute("LOCK TABLE latchkey.sessions IN ACCESS EXCLUSIVE MODE");
@@ -551,11 +544,11 @@ class SessionsIT {
           + "AND application_name = 'latchkey' AND wait_event_type = 'Lock'"), n -> n == 5,
           "five queries waiting: one shared by 20 lookups, four distinct");
       long overloaded = distinct.stream().filter(Future::failed)
-          .filter(f -> SessionClient.failureOf(f.cause()) == SessionFailure.OVERLOADED).count();
+          .filter(f -> SessionService.failureOf(f.cause()) == SessionFailure.OVERLOADED).count();
       assertThat(overloaded).as("the misses beyond the bound are shed at once").isEqualTo(3);
       blocker.commit();
     }
-    for (Future<JsonObject> f : same) {
+    for (Future<CachedSession> f : same) {
       assertThat(SessionNode.failureOf(f)).isEqualTo(SessionFailure.SESSION_NOT_FOUND);
     }
     assertThat(distinct.stream().map(SessionNode::failureOf))

@@ -2,7 +2,7 @@ package io.latchkey.telemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.latchkey.auth.Tokens;
+import io.latchkey.session.Tokens;
 import io.latchkey.auth.signature.Ed25519;
 import io.latchkey.client.RequestSigner;
 import io.latchkey.testing.Api;

@@ -2,16 +2,17 @@ package io.latchkey.testing;
 
 import io.latchkey.config.AppConfig;
 import io.latchkey.db.DatabaseTarget;
-import io.latchkey.session.SessionAddresses;
+import io.latchkey.session.CacheHealth;
 import io.latchkey.session.SessionCache;
-import io.latchkey.session.SessionClient;
 import io.latchkey.session.SessionFailure;
-import io.latchkey.session.SessionVerticle;
+import io.latchkey.session.SessionService;
+import io.latchkey.session.impl.SessionVerticle;
 import io.latchkey.telemetry.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
 import java.time.Duration;
 import java.util.Map;
 
@@ -19,10 +20,10 @@ import java.util.Map;
 public final class SessionNode implements AutoCloseable {
 
   private final Vertx vertx;
-  private final SessionClient client;
+  private final SessionService client;
   private String deployment;
 
-  private SessionNode(Vertx vertx, SessionClient client, String deployment) {
+  private SessionNode(Vertx vertx, SessionService client, String deployment) {
     this.vertx = vertx;
     this.client = client;
     this.deployment = deployment;
@@ -38,19 +39,27 @@ public final class SessionNode implements AutoCloseable {
   public static SessionNode start(DatabaseTarget database, AppConfig config, Metrics metrics, SessionCache cache) {
     Vertx vertx = Vertx.vertx();
     String id = vertx.deployVerticle(new SessionVerticle(database, config, metrics, cache)).await();
-    return new SessionNode(vertx, SessionClient.create(vertx, Duration.ofSeconds(10)), id);
+    return new SessionNode(vertx, SessionService.create(vertx, Duration.ofSeconds(10)), id);
   }
 
   /** Waits until the boot warm-up is done; returns the cache size it reports. */
   public long awaitWarm() throws Exception {
-    JsonObject health = Eventually.await(Duration.ofSeconds(20),
-        () -> client.call(SessionAddresses.HEALTH_CACHE, new JsonObject()).await(),
-        h -> h.getBoolean("warm"), "the session cache to be warm");
-    return health.getLong("size");
+    CacheHealth health = Eventually.await(Duration.ofSeconds(20), () -> client.cacheHealth().await(),
+        CacheHealth::warm, "the session cache to be warm");
+    return health.size();
   }
 
-  public SessionClient client() {
+  public SessionService client() {
     return client;
+  }
+
+  /**
+   * A request of any body to one of the verticle's addresses, bypassing the typed service: for tests of
+   * what the verticle does with a message it cannot read.
+   */
+  public Future<Object> rawRequest(String address, Object body) {
+    return vertx.eventBus().request(address, body, new DeliveryOptions().setSendTimeout(10_000).setLocalOnly(true))
+        .map(Message::body);
   }
 
   public Vertx vertx() {
@@ -69,7 +78,7 @@ public final class SessionNode implements AutoCloseable {
       call.await();
       return null;
     } catch (Exception e) {
-      SessionFailure failure = SessionClient.failureOf(e);
+      SessionFailure failure = SessionService.failureOf(e);
       if (failure == null) {
         throw new AssertionError("failed without a session failure code", e);
       }

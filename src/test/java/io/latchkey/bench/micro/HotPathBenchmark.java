@@ -1,6 +1,6 @@
 package io.latchkey.bench.micro;
 
-import io.latchkey.auth.Tokens;
+import io.latchkey.session.Tokens;
 import io.latchkey.config.AppConfig.SessionCacheConfig;
 import io.latchkey.session.CachedSession;
 import io.latchkey.session.SessionCache;

@@ -1,4 +1,4 @@
-package io.latchkey.session;
+package io.latchkey.session.impl;
 
 import java.util.HashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.latchkey.auth;
+package io.latchkey.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,9 +1,8 @@
-package io.latchkey.auth;
+package io.latchkey.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.latchkey.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
 class ApiKeysTest {

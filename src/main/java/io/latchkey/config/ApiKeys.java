@@ -1,6 +1,5 @@
-package io.latchkey.auth;
+package io.latchkey.config;
 
-import io.latchkey.config.ConfigException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

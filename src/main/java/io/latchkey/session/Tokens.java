@@ -1,6 +1,5 @@
-package io.latchkey.auth;
+package io.latchkey.session;
 
-import io.latchkey.session.TokenHash;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,0 +1,117 @@
+package io.latchkey.session;
+
+import io.latchkey.account.Account;
+import io.latchkey.account.Identity;
+import io.latchkey.account.Provisioned;
+import io.latchkey.session.impl.EventBusSessionService;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The one way into the node's {@link SessionVerticle}, which alone owns the session store, the account
+ * store and the cache. Every method is one request to it over the local event bus (never across the
+ * cluster: nothing about a token leaves the node), with a timeout; the HTTP tiers use nothing else.
+ *
+ * <p>Failures are {@link ReplyException}s carrying a {@link SessionFailure} code ({@link #failureOf}); a
+ * database that cannot answer is {@link SessionFailure#DATABASE_UNAVAILABLE}, never a success: "can't
+ * check" is not "valid". A request that times out has an unknown outcome (the verticle may still complete
+ * it); every write is idempotent or safe to retry.
+ */
+public interface SessionService {
+
+  /** A client that asks the session verticle for everything. */
+  static SessionService create(Vertx vertx, Duration timeout) {
+    return new EventBusSessionService(vertx, timeout, null, Duration.ZERO);
+  }
+
+  /**
+   * A client that answers cache hits itself, from the node's shared cache, and asks the session verticle
+   * only for the rest: the hot path then costs no event-bus hop. Hits send a coalesced last-seen mark at
+   * most once per {@code lastSeenInterval} per session.
+   */
+  static SessionService create(Vertx vertx, Duration timeout, SessionCache cache, Duration lastSeenInterval) {
+    return new EventBusSessionService(vertx, timeout, cache, lastSeenInterval);
+  }
+
+  /**
+   * Finds or creates the identity's account and opens a session on it; the token is generated and hashed
+   * here. INVALID_REQUEST for a key that is not 32 bytes or a device label over 200 characters.
+   */
+  Future<CreatedSession> create(Identity identity, byte[] clientPublicKey, String device);
+
+  /** Opens a session on an existing account; ACCOUNT_NOT_FOUND otherwise. */
+  Future<CreatedSession> create(UUID accountId, byte[] clientPublicKey, String device);
+
+  /**
+   * Who is this token? The active session, from the shared cache on a hit, else from PostgreSQL through
+   * the session verticle (misses are bounded: OVERLOADED beyond {@code MAX_INFLIGHT_MISSES}). An unknown,
+   * revoked or malformed token fails with SESSION_NOT_FOUND, a malformed one without any lookup; a cache
+   * hit on a node whose cache is not {@linkplain SessionCache#current() current} fails with
+   * DATABASE_UNAVAILABLE.
+   */
+  Future<CachedSession> lookup(String token);
+
+  /** One session, active or revoked, by id; SESSION_NOT_FOUND. */
+  Future<SessionRecord> session(UUID sessionId);
+
+  /** An account's sessions, newest first; only the active ones when {@code activeOnly}. */
+  Future<List<SessionRecord>> sessions(UUID accountId, boolean activeOnly);
+
+  /**
+   * Revokes one session (idempotent): in PostgreSQL first, then in this node's cache, then broadcast to
+   * every node. With an {@code owner}, only a session of that account is touched. SESSION_NOT_FOUND if
+   * there is no such session (of that owner).
+   */
+  Future<Revocation> revoke(UUID sessionId, UUID owner, Actor actor, String reason);
+
+  /**
+   * Revokes every active session of an account but {@code keep} (nullable), in one statement, and
+   * broadcasts it.
+   *
+   * @return the ids of the sessions this call revoked
+   */
+  Future<List<UUID>> revokeAll(UUID accountId, UUID keep, Actor actor, String reason);
+
+  /** An account with its identities, from the shared cache when it is there; ACCOUNT_NOT_FOUND. */
+  Future<Account> account(UUID accountId);
+
+  /** The account holding an identity, always from PostgreSQL; ACCOUNT_NOT_FOUND. */
+  Future<Account> account(Identity identity);
+
+  /** The identity's account, created with it if there is none (race-safe: exactly one is created). */
+  Future<Provisioned> findOrCreateAccount(Identity identity);
+
+  /**
+   * Links another identity to an account (idempotent for the same account); IDENTITY_TAKEN if another
+   * account holds it, ACCOUNT_NOT_FOUND. Every node drops its cached copy of the account.
+   */
+  Future<Void> linkIdentity(UUID accountId, Identity identity);
+
+  /**
+   * Succeeds when PostgreSQL answered a ping through the verticle's pool; DATABASE_UNAVAILABLE otherwise.
+   * Concurrent calls share one ping, and its result answers every call for a second after it was sent.
+   */
+  Future<Void> databaseHealth();
+
+  /** Whether the boot warm-up is done, whether the cache is current, and its size. */
+  Future<CacheHealth> cacheHealth();
+
+  /**
+   * Runs the missed-broadcast safety net now (it also runs every {@code REVOCATION_POLL_MS}): sent when
+   * cluster membership changes. Fire and forget.
+   */
+  void catchUp();
+
+  /** The {@link SessionFailure} a failed call carries, or {@code null} (a timeout, a bug). */
+  static SessionFailure failureOf(Throwable failure) {
+    if (failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+      return SessionFailure.fromCode(reply.failureCode()).orElse(null);
+    }
+    return null;
+  }
+}

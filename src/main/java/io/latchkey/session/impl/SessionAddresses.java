@@ -1,0 +1,60 @@
+package io.latchkey.session.impl;
+
+/**
+ * The session verticle's event-bus addresses. Only {@link EventBusSessionService} and the verticle use
+ * the request/reply ones; what each operation does is documented on
+ * {@link io.latchkey.session.SessionService}.
+ *
+ * <p>Request/reply addresses are <b>local</b> consumers (nothing about a token leaves the node): the
+ * request is the {@link Requests} record named below, the reply the service method's result, both in a
+ * {@link Local} envelope (passed by reference, never encoded). A failure is a
+ * {@link io.vertx.core.eventbus.ReplyException} whose code is a {@link io.latchkey.session.SessionFailure};
+ * its message is safe to show a caller. A body of another type is refused with INVALID_REQUEST.
+ *
+ * <p>Only {@link #INVALIDATED} and {@link #ACCOUNT_CHANGED} are cluster-wide publishes, and they are JSON,
+ * written and read in one place each: {@link io.latchkey.session.Invalidation} and
+ * {@link AccountRequests#changed}.
+ */
+public final class SessionAddresses {
+
+  private SessionAddresses() {}
+
+  private static final String PREFIX = "latchkey.session.";
+
+  /** {@link Requests.Create}; reply {@link Requests.Created}. */
+  public static final String CREATE = PREFIX + "create";
+  /** {@link Requests.Lookup}; reply the active {@link io.latchkey.session.CachedSession}. */
+  public static final String LOOKUP = PREFIX + "lookup";
+  /** {@link Requests.Seen}; no reply. */
+  public static final String SEEN = PREFIX + "seen";
+  /** {@link Requests.Get}; reply a {@link io.latchkey.session.SessionRecord}. */
+  public static final String GET = PREFIX + "get";
+  /** {@link Requests.ListSessions}; reply a {@code List<SessionRecord>}. */
+  public static final String LIST = PREFIX + "list";
+  /** {@link Requests.Revoke}; reply a {@link io.latchkey.session.Revocation}. */
+  public static final String REVOKE = PREFIX + "revoke";
+  /** {@link Requests.RevokeAll}; reply the {@code List<UUID>} of sessions revoked. */
+  public static final String REVOKE_ALL = PREFIX + "revoke-all";
+  /** {@link Requests.GetAccount}; reply an {@link io.latchkey.account.Account}. */
+  public static final String ACCOUNT_GET = "latchkey.account.get";
+  /** {@link Requests.FindOrCreateAccount}; reply a {@link io.latchkey.account.Provisioned}. */
+  public static final String ACCOUNT_FIND_OR_CREATE = "latchkey.account.find-or-create";
+  /** {@link Requests.LinkIdentity}; empty reply. */
+  public static final String ACCOUNT_LINK = "latchkey.account.link";
+  /** {@link Requests.Health}; reply empty (DATABASE) or a {@link io.latchkey.session.CacheHealth} (CACHE). */
+  public static final String HEALTH = PREFIX + "health";
+  /** Run the safety net now; no body, no reply. Sent locally when cluster membership changes. */
+  public static final String CATCH_UP = PREFIX + "catch-up";
+
+  /**
+   * Cluster-wide publish of every revocation, {@link io.latchkey.session.Invalidation}'s JSON. Every node's
+   * session verticle (this one included) turns the named cache entries into tombstones.
+   */
+  public static final String INVALIDATED = PREFIX + "invalidated";
+
+  /**
+   * Cluster-wide publish when an account's identities change: {@code {"account_id"}}. Every node drops its
+   * cached copy of the account (otherwise at most {@code SESSION_CACHE_TTL_SECONDS} old).
+   */
+  public static final String ACCOUNT_CHANGED = "latchkey.account.changed";
+}
