@@ -1,10 +1,12 @@
 package io.latchkey.http;
 
+import io.latchkey.auth.signature.Ed25519;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Base64;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -13,6 +15,8 @@ final class Inputs {
 
   private static final Pattern CANONICAL_UUID =
       Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+  static final int DEVICE_MAX = 200;
 
   private Inputs() {}
 
@@ -104,6 +108,33 @@ final class Inputs {
       throw invalid("The query parameter '" + name + "' is required.");
     }
     return value;
+  }
+
+  /**
+   * The optional {@code client_public_key} of a session being created (internal create and every login):
+   * standard base64 of a raw 32-byte Ed25519 key; null when absent. The one place a key is checked when it
+   * arrives (SPEC §6).
+   */
+  static byte[] clientPublicKey(JsonObject body) {
+    String encoded = optionalString(body, "client_public_key", 64);
+    if (encoded == null) {
+      return null;
+    }
+    byte[] key;
+    try {
+      key = Base64.getDecoder().decode(encoded);
+    } catch (IllegalArgumentException e) {
+      throw invalid("'client_public_key' must be standard base64.");
+    }
+    if (key.length != Ed25519.KEY_BYTES) {
+      throw invalid("'client_public_key' must encode a raw 32-byte Ed25519 public key.");
+    }
+    return key;
+  }
+
+  /** The optional {@code device} label of a session being created. */
+  static String device(JsonObject body) {
+    return optionalString(body, "device", DEVICE_MAX);
   }
 
   static ProblemException invalid(String detail) {

@@ -11,16 +11,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Base64;
 
 /**
  * {@code /api/v1/internal}: trusted services (gateways, login front-ends) holding an internal key. They
  * create sessions after verifying a login, introspect tokens, and fetch session records.
  */
 final class InternalApi {
-
-  static final int ED25519_KEY_BYTES = 32;
-  static final int DEVICE_MAX = 200;
 
   private final SessionService sessions;
 
@@ -42,8 +38,8 @@ final class InternalApi {
   private void createSession(RoutingContext ctx) {
     JsonObject body = Inputs.jsonObject(ctx);
     Identity identity = identity(body);
-    byte[] key = clientPublicKey(body);
-    String device = Inputs.optionalString(body, "device", DEVICE_MAX);
+    byte[] key = Inputs.clientPublicKey(body);
+    String device = Inputs.device(body);
     Replies.json(ctx, 201, sessions.create(identity, key, device), Wire::created);
   }
 
@@ -79,22 +75,5 @@ final class InternalApi {
     } catch (InvalidIdentityException e) {
       throw Inputs.invalid("Invalid identity: " + e.getMessage() + ".");
     }
-  }
-
-  private static byte[] clientPublicKey(JsonObject body) {
-    String encoded = Inputs.optionalString(body, "client_public_key", 64);
-    if (encoded == null) {
-      return null;
-    }
-    byte[] key;
-    try {
-      key = Base64.getDecoder().decode(encoded);
-    } catch (IllegalArgumentException e) {
-      throw Inputs.invalid("'client_public_key' must be standard base64.");
-    }
-    if (key.length != ED25519_KEY_BYTES) {
-      throw Inputs.invalid("'client_public_key' must encode a raw 32-byte Ed25519 public key.");
-    }
-    return key;
   }
 }
