@@ -32,7 +32,9 @@ final class SmtpMailer implements Mailer {
         .setConnectTimeout(CONNECT_TIMEOUT_MS)
         .setLogin(url.user() == null ? LoginOption.DISABLED : LoginOption.REQUIRED);
     if (url.user() != null) {
-      config.setUsername(url.user()).setPassword(url.password() == null ? "" : url.password());
+      // a password, never an OAuth token: XOAUTH2 (which vertx-mail-client would try first) is left out
+      config.setUsername(url.user()).setPassword(url.password() == null ? "" : url.password())
+          .setAuthMethods("PLAIN LOGIN CRAM-SHA256 CRAM-SHA1 CRAM-MD5 DIGEST-MD5");
     }
     this.client = MailClient.create(vertx, config);
   }
