@@ -6,6 +6,7 @@ import io.latchkey.db.EmbeddedDatabase;
 import io.latchkey.db.Migrations;
 import io.latchkey.http.HttpVerticle;
 import io.latchkey.http.RateLimitGuard;
+import io.latchkey.login.LoginService;
 import io.latchkey.auth.signature.ReplayCache;
 import io.latchkey.cluster.ClusterView;
 import io.latchkey.cluster.Clustering;
@@ -40,14 +41,16 @@ public final class Application {
   private final Vertx vertx;
   private final String httpDeployment;
   private final String sessionDeployment;
+  private final LoginService logins;
   private final int httpPort;
 
   private Application(EmbeddedDatabase embedded, Telemetry telemetry, Vertx vertx, String sessionDeployment,
-      String httpDeployment, int httpPort) {
+      LoginService logins, String httpDeployment, int httpPort) {
     this.embedded = embedded;
     this.telemetry = telemetry;
     this.vertx = vertx;
     this.sessionDeployment = sessionDeployment;
+    this.logins = logins;
     this.httpDeployment = httpDeployment;
     this.httpPort = httpPort;
   }
@@ -99,15 +102,17 @@ public final class Application {
       List<HttpVerticle> servers = new CopyOnWriteArrayList<>();
       ReplayCache replays = ReplayCache.create(config.signatureMaxSkew(), config.signatureReplayMaxEntries());
       RateLimitGuard limits = RateLimitGuard.create(config.rateLimits(), telemetry.registry());
+      LoginService logins = LoginService.create(vertx, config, database,
+          SessionService.create(vertx, config.eventBusTimeout()), telemetry.registry());
       String http = vertx.deployVerticle(() -> {
-        HttpVerticle server = new HttpVerticle(config, cluster, replays, telemetry, cache, limits);
+        HttpVerticle server = new HttpVerticle(config, cluster, replays, telemetry, cache, limits, logins);
         servers.add(server);
         return server;
       }, new DeploymentOptions().setInstances(config.httpInstances())).await();
       int port = servers.get(0).actualPort();
       LOG.info("latchkey listening on http://{}:{} ({} HTTP verticle instance(s))", config.httpHost(), port,
           config.httpInstances());
-      return new Application(embedded, telemetry, vertx, session, http, port);
+      return new Application(embedded, telemetry, vertx, session, logins, http, port);
     } catch (Exception | Error e) {
       if (vertx != null) {
         closeQuietly(vertx);
@@ -136,6 +141,7 @@ public final class Application {
     LOG.info("Stopping");
     try {
       vertx.undeploy(httpDeployment).await();
+      logins.close().await();
       vertx.undeploy(sessionDeployment).await();
       vertx.close().await();
     } finally {

@@ -4,8 +4,11 @@ import io.latchkey.limit.RateLimit;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Every setting of one node, read once at start-up. The names are the environment variables that
@@ -34,6 +37,7 @@ public record AppConfig(
     Duration eventBusTimeout,
     ApiKeys internalKeys,
     ApiKeys adminKeys,
+    LoginConfig login,
     SessionCacheConfig sessionCache,
     LastSeenConfig lastSeen,
     Duration revocationPoll,
@@ -51,7 +55,11 @@ public record AppConfig(
       "HTTP_TRUSTED_PROXY_HOPS",
       "RATE_LIMIT_AUTH_FAILURES_PER_MINUTE", "RATE_LIMIT_AUTH_FAILURES_BURST", "RATE_LIMIT_PUBLIC_PER_SECOND",
       "RATE_LIMIT_PUBLIC_BURST", "RATE_LIMIT_MAX_ADDRESSES",
+      "RATE_LIMIT_LOGIN_PER_IDENTITY_PER_MINUTE", "RATE_LIMIT_LOGIN_PER_IDENTITY_BURST",
       "INTERNAL_API_KEYS", "ADMIN_API_KEYS",
+      "LOGIN_CODE_TTL_SECONDS", "LOGIN_CODE_MAX_ATTEMPTS", "LOGIN_CODES_PER_HOUR", "LOGIN_CODE_SECRET",
+      "SMTP_URL", "EMAIL_FROM",
+      "TELEGRAM_BOT_TOKEN", "TELEGRAM_BOT_ID", "TELEGRAM_PUBLIC_KEY", "TELEGRAM_AUTH_MAX_AGE_SECONDS",
       "DATABASE_URL", "DATA_DIR", "EMBEDDED_DB_PORT", "DB_SCHEMA", "DB_POOL_SIZE",
       "DB_POOL_MAX_WAITING", "DB_CONNECT_TIMEOUT_MS", "DB_STATEMENT_TIMEOUT_MS", "HEALTH_CHECK_TIMEOUT_MS", "EVENT_BUS_TIMEOUT_MS",
       "SESSION_CACHE_MAX_ENTRIES", "SESSION_CACHE_TTL_SECONDS", "NEGATIVE_CACHE_TTL_MS",
@@ -71,6 +79,74 @@ public record AppConfig(
    */
   public record RateLimitConfig(int trustedProxyHops, RateLimit authFailures, RateLimit publicRequests,
       long maxAddresses) {}
+
+  /**
+   * The public tier's logins (SPEC §5d). Email one-time codes: their lifetime, the wrong guesses an address
+   * gets (across its challenges of the past hour), the challenges an address gets per hour, the key codes
+   * are hashed with (unset: generated under {@code DATA_DIR} on the embedded default), where mail goes
+   * (unset: {@code DATA_DIR/outbox} on the embedded default, else email login is off) and its sender.
+   * Telegram: the bot token (HMAC checks) or only the bot id (Ed25519 checks of Mini App data under
+   * {@code telegramPublicKey}), and how old {@code auth_date} may be. {@code perIdentity}: logins each
+   * address or Telegram user may start, on each node.
+   */
+  public record LoginConfig(Duration codeTtl, int codeMaxAttempts, int codesPerHour, Optional<String> codeSecret,
+      Optional<SmtpUrl> smtp, String emailFrom, Optional<String> telegramBotToken, Optional<Long> telegramBotId,
+      byte[] telegramPublicKey, Duration telegramAuthMaxAge, RateLimit perIdentity) {
+
+    private static final Pattern BOT_TOKEN = Pattern.compile("([1-9][0-9]{0,18}):[A-Za-z0-9_-]{20,}");
+    private static final Pattern HEX_KEY = Pattern.compile("[0-9a-fA-F]{64}");
+
+    static LoginConfig from(Settings s, boolean embedded) {
+      Optional<String> secret = s.optionalString("LOGIN_CODE_SECRET");
+      if (secret.isPresent() && secret.get().length() < 32) {
+        throw new ConfigException("LOGIN_CODE_SECRET must be at least 32 characters");
+      }
+      Optional<SmtpUrl> smtp = s.optionalString("SMTP_URL").map(SmtpUrl::parse);
+      if (smtp.isPresent() && !embedded && secret.isEmpty()) {
+        throw new ConfigException("LOGIN_CODE_SECRET must be set (at least 32 characters, the same on every node) "
+            + "when SMTP_URL is set with DATABASE_URL: email codes are stored hashed with it");
+      }
+      String from = s.string("EMAIL_FROM");
+      if (from.indexOf('@') < 0 || from.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+        throw new ConfigException("EMAIL_FROM must be a mail address (optionally \"Name <address>\") on one line");
+      }
+      Optional<String> token = s.optionalString("TELEGRAM_BOT_TOKEN");
+      Matcher tokenParts = token.map(BOT_TOKEN::matcher).orElse(null);
+      if (tokenParts != null && !tokenParts.matches()) {
+        throw new ConfigException("TELEGRAM_BOT_TOKEN must be a bot token as BotFather gives it (<bot id>:<secret>)");
+      }
+      Optional<Long> botId = s.optionalString("TELEGRAM_BOT_ID").isEmpty()
+          ? Optional.empty()
+          : Optional.of(s.longValue("TELEGRAM_BOT_ID", 1, Long.MAX_VALUE));
+      if (tokenParts != null && botId.isPresent() && !tokenParts.group(1).equals(botId.get().toString())) {
+        throw new ConfigException("TELEGRAM_BOT_ID must be the id the TELEGRAM_BOT_TOKEN starts with");
+      }
+      String publicKey = s.string("TELEGRAM_PUBLIC_KEY");
+      if (!HEX_KEY.matcher(publicKey).matches()) {
+        throw new ConfigException("TELEGRAM_PUBLIC_KEY must be an Ed25519 public key as 64 hex digits");
+      }
+      return new LoginConfig(
+          Duration.ofSeconds(s.longValue("LOGIN_CODE_TTL_SECONDS", 1, 86_400)),
+          s.intValue("LOGIN_CODE_MAX_ATTEMPTS", 1, 100),
+          s.intValue("LOGIN_CODES_PER_HOUR", 1, 1000),
+          secret,
+          smtp,
+          from,
+          token,
+          botId,
+          HexFormat.of().parseHex(publicKey),
+          Duration.ofSeconds(s.longValue("TELEGRAM_AUTH_MAX_AGE_SECONDS", 1, 31_536_000)),
+          RateLimit.perMinute(s.longValue("RATE_LIMIT_LOGIN_PER_IDENTITY_PER_MINUTE", 0, 6_000_000),
+              s.intValue("RATE_LIMIT_LOGIN_PER_IDENTITY_BURST", 1, 1_000_000)));
+    }
+
+    /** Never shows the code secret or the bot token. */
+    @Override
+    public String toString() {
+      return "LoginConfig[smtp=" + smtp.map(SmtpUrl::toString).orElse("unset") + ", telegram="
+          + (telegramBotToken.isPresent() ? "bot token" : telegramBotId.map(id -> "bot id " + id).orElse("unset")) + "]";
+    }
+  }
 
   /**
    * Settings of the session verticle's cache, its negative cache, its miss bound and its warm-up.
@@ -142,6 +218,7 @@ public record AppConfig(
         Duration.ofMillis(s.longValue("EVENT_BUS_TIMEOUT_MS", 100, 600_000)),
         internalKeys,
         adminKeys,
+        LoginConfig.from(s, s.optionalString("DATABASE_URL").isEmpty()),
         new SessionCacheConfig(
             s.longValue("SESSION_CACHE_MAX_ENTRIES", 1, 100_000_000),
             Duration.ofSeconds(s.longValue("SESSION_CACHE_TTL_SECONDS", 1, 31_536_000)),

@@ -6,6 +6,7 @@ import io.latchkey.auth.signature.ReplayCache;
 import io.latchkey.auth.signature.RequestVerifier;
 import io.latchkey.cluster.ClusterView;
 import io.latchkey.config.AppConfig;
+import io.latchkey.login.LoginService;
 import io.latchkey.telemetry.RequestTiming;
 import io.latchkey.telemetry.Telemetry;
 import io.latchkey.session.SessionCache;
@@ -43,6 +44,7 @@ public final class HttpVerticle extends VerticleBase {
   private final Telemetry telemetry;
   private final SessionCache cache;
   private final RateLimitGuard limits;
+  private final LoginService logins;
   private HttpServer server;
   private HttpServer management;
   private long sweep = -1;
@@ -53,22 +55,25 @@ public final class HttpVerticle extends VerticleBase {
    * @param replays the node's signature nonces, shared by all its HTTP verticles
    */
   public HttpVerticle(AppConfig config, ClusterView cluster, ReplayCache replays, Telemetry telemetry) {
-    this(config, cluster, replays, telemetry, null, RateLimitGuard.create(config.rateLimits(), telemetry.registry()));
+    this(config, cluster, replays, telemetry, null, RateLimitGuard.create(config.rateLimits(), telemetry.registry()),
+        null);
   }
 
   /**
    * @param cache the node's session cache, read directly on cache hits ({@code null}: every lookup asks
    *     the session verticle)
    * @param limits the node's per-address rate limits, shared by all its HTTP verticles
+   * @param logins the node's logins, shared by all its HTTP verticles ({@code null}: logins answer 503)
    */
   public HttpVerticle(AppConfig config, ClusterView cluster, ReplayCache replays, Telemetry telemetry,
-      SessionCache cache, RateLimitGuard limits) {
+      SessionCache cache, RateLimitGuard limits, LoginService logins) {
     this.config = config;
     this.cluster = cluster;
     this.replays = replays;
     this.telemetry = telemetry;
     this.cache = cache;
     this.limits = limits;
+    this.logins = logins;
   }
 
   @Override
@@ -190,7 +195,7 @@ public final class HttpVerticle extends VerticleBase {
         });
       }
     }
-    router.route("/api/v1/public/*").subRouter(PublicApi.router(vertx, openApi));
+    router.route("/api/v1/public/*").subRouter(PublicApi.router(vertx, openApi, logins));
     router.route("/api/v1/user/*").subRouter(UserApi.router(vertx, sessions, userAuthentication, signatures));
     router.route("/api/v1/internal/*").subRouter(InternalApi.router(vertx, sessions, keys));
     router.route("/api/v1/admin/*").subRouter(AdminApi.router(vertx, sessions, keys));

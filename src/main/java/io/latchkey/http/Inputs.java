@@ -1,11 +1,13 @@
 package io.latchkey.http;
 
+import io.latchkey.auth.signature.Ed25519;
 import io.latchkey.session.DeviceLabel;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.security.InvalidKeyException;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -109,6 +111,28 @@ final class Inputs {
       throw invalid("The query parameter '" + name + "' is required.");
     }
     return value;
+  }
+
+  /**
+   * The optional {@code client_public_key} of a session being created (internal create and every login):
+   * standard base64 of a raw 32-byte Ed25519 key; null when absent. The one place a key is checked when it
+   * arrives (SPEC §6).
+   */
+  static byte[] clientPublicKey(JsonObject body) {
+    String encoded = optionalString(body, "client_public_key", 64);
+    if (encoded == null) {
+      return null;
+    }
+    try {
+      return Ed25519.clientPublicKey(encoded);
+    } catch (InvalidKeyException e) {
+      throw invalid(e.getMessage());
+    }
+  }
+
+  /** The optional {@code device} label of a session being created. */
+  static String device(JsonObject body) {
+    return deviceLabel(body, "device");
   }
 
   static ProblemException invalid(String detail) {

@@ -4,7 +4,6 @@ import io.latchkey.account.Identity;
 import io.latchkey.account.InvalidIdentityException;
 import io.latchkey.auth.ApiKeyAuthProvider;
 import io.latchkey.auth.Caller;
-import io.latchkey.auth.signature.Ed25519;
 import io.latchkey.session.SessionFailure;
 import io.latchkey.session.SessionService;
 import io.vertx.core.Future;
@@ -12,14 +11,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.security.InvalidKeyException;
 
 /**
  * {@code /api/v1/internal}: trusted services (gateways, login front-ends) holding an internal key. They
  * create sessions after verifying a login, introspect tokens, and fetch session records.
  */
 final class InternalApi {
-
 
   private final SessionService sessions;
 
@@ -41,8 +38,8 @@ final class InternalApi {
   private void createSession(RoutingContext ctx) {
     JsonObject body = Inputs.jsonObject(ctx);
     Identity identity = identity(body);
-    byte[] key = clientPublicKey(body);
-    String device = Inputs.deviceLabel(body, "device");
+    byte[] key = Inputs.clientPublicKey(body);
+    String device = Inputs.device(body);
     Replies.json(ctx, 201, sessions.create(identity, key, device), Wire::created);
   }
 
@@ -77,18 +74,6 @@ final class InternalApi {
       return Identity.fromJson(json);
     } catch (InvalidIdentityException e) {
       throw Inputs.invalid("Invalid identity: " + e.getMessage() + ".");
-    }
-  }
-
-  private static byte[] clientPublicKey(JsonObject body) {
-    String encoded = Inputs.optionalString(body, "client_public_key", 64);
-    if (encoded == null) {
-      return null;
-    }
-    try {
-      return Ed25519.clientPublicKey(encoded);
-    } catch (InvalidKeyException e) {
-      throw Inputs.invalid(e.getMessage());
     }
   }
 }

@@ -9,9 +9,19 @@ import io.vertx.ext.web.RoutingContext;
  * An RFC 9457 problem: the one shape every error of the API takes. {@code type} is a URN naming the
  * problem for machines; {@code about:blank} when the HTTP status says everything.
  */
-public record Problem(String type, String title, int status, String detail) {
+public record Problem(String type, String title, int status, String detail, JsonObject extensions) {
 
   public static final String CONTENT_TYPE = "application/problem+json";
+
+  public Problem(String type, String title, int status, String detail) {
+    this(type, title, status, detail, null);
+  }
+
+  /** This problem with one more member (RFC 9457 §3.2 extension), e.g. {@code attempts_left}. */
+  public Problem with(String member, Object value) {
+    JsonObject more = extensions == null ? new JsonObject() : extensions.copy();
+    return new Problem(type, title, status, detail, more.put(member, value));
+  }
 
   /** A problem whose status code is the whole story (404, 405, 413, ...). */
   public static Problem ofStatus(int status, String detail) {
@@ -24,7 +34,11 @@ public record Problem(String type, String title, int status, String detail) {
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("type", type).put("title", title).put("status", status).put("detail", detail);
+    JsonObject json = new JsonObject().put("type", type).put("title", title).put("status", status).put("detail", detail);
+    if (extensions != null) {
+      extensions.forEach(member -> json.put(member.getKey(), member.getValue()));
+    }
+    return json;
   }
 
   /** Writes this problem as the response, unless one was already sent. */

@@ -1,5 +1,6 @@
 package io.latchkey.http;
 
+import io.latchkey.login.LoginService;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -16,13 +17,15 @@ final class PublicApi {
 
   private PublicApi() {}
 
-  static Router router(Vertx vertx, Buffer openApi) {
+  /** @param logins the node's logins ({@code null}: they answer 503 login-method-unavailable) */
+  static Router router(Vertx vertx, Buffer openApi, LoginService logins) {
     Router router = Router.router(vertx);
     Routes routes = new Routes(router, "/api/v1/public");
     routes.get("/ping", PublicApi::ping);
     routes.get("/openapi.json", ctx -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end(openApi));
+    LoginApi.routes(routes, logins);
     return router;
   }
 

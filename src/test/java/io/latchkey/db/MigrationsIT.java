@@ -32,7 +32,7 @@ class MigrationsIT {
   void firstRunAppliesEveryMigrationIntoTheOwnSchema() throws SQLException {
     assertThat(first.success).isTrue();
     assertThat(first.migrationsExecuted).isGreaterThanOrEqualTo(1);
-    assertThat(tables()).contains("accounts", "identities", "sessions");
+    assertThat(tables()).contains("accounts", "identities", "sessions", "login_challenges", "telegram_logins");
   }
 
   @Test
@@ -100,6 +100,13 @@ class MigrationsIT {
       "SELECT session_id FROM sessions WHERE revoked_at > now() - interval '1 minute'",
       "SELECT * FROM identities WHERE kind = 'email' AND subject = 'a@example.com'",
       "SELECT * FROM identities WHERE account_id = '018f0000-0000-7000-8000-000000000001'",
+      "UPDATE login_challenges SET closed_at = now(), closed_reason = 'superseded' WHERE email = 'a@example.com' AND closed_at IS NULL",
+      "SELECT count(*), sum(wrong_guesses) FROM login_challenges WHERE email = 'a@example.com' AND created_at > now() - interval '1 hour'",
+      "UPDATE login_challenges SET wrong_guesses = wrong_guesses + 1 WHERE challenge_id = '018f0000-0000-7000-8000-000000000001' AND closed_at IS NULL AND expires_at > now() AND wrong_guesses < max_guesses",
+      "DELETE FROM login_challenges WHERE challenge_id = '018f0000-0000-7000-8000-000000000001'",
+      "SELECT challenge_id FROM login_challenges WHERE expires_at < now() - interval '1 hour' LIMIT 16",
+      "SELECT * FROM telegram_logins WHERE payload_hash = '\\x00'",
+      "SELECT payload_hash FROM telegram_logins WHERE stale_at < now() LIMIT 16",
   })
   void everyPlannedQueryIsAnIndexLookup(String query) throws SQLException {
     try (Connection c = TestPostgres.connect(database); Statement s = c.createStatement()) {

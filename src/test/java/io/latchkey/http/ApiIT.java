@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -96,6 +97,21 @@ class ApiIT {
 
       assertThat(ping.statusCode()).isEqualTo(200);
       assertThat(Api.json(ping).getString("status")).isEqualTo("ok");
+    }
+
+    @Test
+    @DisplayName("without SMTP_URL (and not on the embedded default) or a Telegram bot, logins are 503 login-method-unavailable; bad input is still 400")
+    void loginsWithoutTheirConfigurationAreUnavailable() throws Exception {
+      String initData = "user=%7B%22id%22%3A7%7D&auth_date=1700000000&hash=" + "ab".repeat(32);
+      for (String[] call : new String[][] {
+          {"/api/v1/public/login/email", "{\"email\":\"a@example.com\"}"},
+          {"/api/v1/public/login/email/verify", "{\"challenge_id\":\"" + UUID.randomUUID() + "\",\"code\":\"123456\"}"},
+          {"/api/v1/public/login/telegram", new JsonObject().put("init_data", initData).encode()}}) {
+        HttpResponse<String> response = api.post(call[0], null, call[1]);
+        assertThat(response.statusCode()).as(call[0]).isEqualTo(503);
+        assertThat(Api.json(response).getString("type")).isEqualTo("urn:latchkey:problem:login-method-unavailable");
+      }
+      assertProblem(api.post("/api/v1/public/login/email", null, "{\"email\":\"nope\"}"), 400);
     }
 
     @Test
