@@ -54,6 +54,7 @@ class ClusterTlsIT {
     // the safety-net poll is an hour away: whatever is rejected quickly came over the event bus
     cluster = LocalCluster.start(2, TestPostgres.freshDatabase(), workDir, Map.of(
         "REVOCATION_POLL_MS", "3600000",
+        "SESSION_CACHE_MAX_STALENESS_MS", "0",
         "CLUSTER_TLS_KEY_PATH", certs.key("node").toString(),
         "CLUSTER_TLS_CERT_PATH", certs.cert("node").toString(),
         "CLUSTER_TLS_TRUST_PATH", certs.ca().toString()));

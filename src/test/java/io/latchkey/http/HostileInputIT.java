@@ -3,6 +3,8 @@ package io.latchkey.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
 import io.latchkey.Application;
 import io.latchkey.auth.signature.Ed25519;
 import io.latchkey.client.RequestSigner;
@@ -118,17 +120,25 @@ class HostileInputIT {
   private static HttpClient client;
   private static Fixtures fixtures;
   private static Map<String, String> serverErrorsAtStart;
+  private static GreenMail smtp;
 
   @BeforeContainer
   static void start() throws Exception {
     database = TestPostgres.freshDatabase();
+    // logins configured, so their routes answer what their input deserves instead of 503 not configured
+    smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
+    smtp.start();
     node = Application.start(TestConfig.forDatabase(database, Map.of(
         "INTERNAL_API_KEYS", INTERNAL,
         "ADMIN_API_KEYS", ADMIN,
         "HTTP_MAX_BODY_BYTES", MAX_BODY,
+        "SMTP_URL", "smtp://127.0.0.1:" + smtp.getSmtp().getPort() + "?starttls=disabled",
+        "LOGIN_CODE_SECRET", "a-fuzz-secret-of-at-least-32-characters",
+        "TELEGRAM_BOT_TOKEN", "123456:fuzz-bot-token-0123456789abcdef",
         // the fuzzer is one address sending mostly failures: rate limits would answer 429 before the handlers
         "RATE_LIMIT_AUTH_FAILURES_PER_MINUTE", 0,
-        "RATE_LIMIT_PUBLIC_PER_SECOND", 0)));
+        "RATE_LIMIT_PUBLIC_PER_SECOND", 0,
+        "RATE_LIMIT_LOGIN_PER_IDENTITY_PER_MINUTE", 0)));
     HttpProbe.awaitReady(node.httpPort(), Duration.ofSeconds(20));
     serverErrorsAtStart = serverErrors(requestSeries());
     jdbc = TestPostgres.connect(database);
@@ -146,6 +156,9 @@ class HostileInputIT {
     }
     if (node != null) {
       node.stop();
+    }
+    if (smtp != null) {
+      smtp.stop();
     }
   }
 

@@ -73,7 +73,7 @@ final class HostileRequests {
 
   enum Query { NONE, KEEP_CURRENT, IDENTITY }
 
-  enum BodyKind { NONE, CREATE, INTROSPECT }
+  enum BodyKind { NONE, CREATE, INTROSPECT, LOGIN_EMAIL, LOGIN_VERIFY, LOGIN_TELEGRAM }
 
   /** A route of the API as openapi.json lists it; {@code {id}} is where an id goes. */
   record Route(String method, String path, Query query, BodyKind body) {}
@@ -84,6 +84,9 @@ final class HostileRequests {
       new Route("GET", "/metrics", Query.NONE, BodyKind.NONE),
       new Route("GET", "/api/v1/public/ping", Query.NONE, BodyKind.NONE),
       new Route("GET", "/api/v1/public/openapi.json", Query.NONE, BodyKind.NONE),
+      new Route("POST", "/api/v1/public/login/email", Query.NONE, BodyKind.LOGIN_EMAIL),
+      new Route("POST", "/api/v1/public/login/email/verify", Query.NONE, BodyKind.LOGIN_VERIFY),
+      new Route("POST", "/api/v1/public/login/telegram", Query.NONE, BodyKind.LOGIN_TELEGRAM),
       new Route("GET", "/api/v1/user/me", Query.NONE, BodyKind.NONE),
       new Route("GET", "/api/v1/user/sessions", Query.NONE, BodyKind.NONE),
       new Route("DELETE", "/api/v1/user/sessions", Query.KEEP_CURRENT, BodyKind.NONE),
@@ -460,6 +463,12 @@ final class HostileRequests {
           Tuple.of(1, Arbitraries.just(Body.NONE)));
       case INTROSPECT -> Arbitraries.frequencyOf(Tuple.of(6, introspectBody().map(Body::of)), Tuple.of(3, anyBody()),
           Tuple.of(1, Arbitraries.just(Body.NONE)));
+      case LOGIN_EMAIL -> Arbitraries.frequencyOf(Tuple.of(6, loginEmailBody().map(Body::of)), Tuple.of(3, anyBody()),
+          Tuple.of(1, Arbitraries.just(Body.NONE)));
+      case LOGIN_VERIFY -> Arbitraries.frequencyOf(Tuple.of(6, loginVerifyBody().map(Body::of)), Tuple.of(3, anyBody()),
+          Tuple.of(1, Arbitraries.just(Body.NONE)));
+      case LOGIN_TELEGRAM -> Arbitraries.frequencyOf(Tuple.of(6, telegramBody().map(Body::of)), Tuple.of(3, anyBody()),
+          Tuple.of(1, Arbitraries.just(Body.NONE)));
     };
   }
 
@@ -554,6 +563,73 @@ final class HostileRequests {
         .use(device).withProbability(0.5).in((m, v) -> add(m, "\"device\":" + v))
         .use(extra).withProbability(0.2).in((m, v) -> add(m, v))
         .build(members -> "{" + String.join(",", members) + "}");
+  }
+
+  /** An email address as a login start carries it: well-formed, malformed, Unicode edge cases, other JSON types. */
+  private static Arbitrary<String> emailValue() {
+    return Arbitraries.frequencyOf(
+        Tuple.of(3, Arbitraries.of("fuzz@example.com", "Fuzz@Example.COM ", "not-an-email", "a@b", "@example.com",
+            "a@@example.com", "a\u0000@example.com", "\ud800@example.com", "k\u212Aate@example.com", "")
+            .map(HostileRequests::quote)),
+        Tuple.of(1, Arbitraries.of("42", "null", "[]", "{}", "true")),
+        Tuple.of(1, Arbitraries.integers().between(240, 400).map(n -> quote("a".repeat(n) + "@example.com"))),
+        Tuple.of(2, unicodeEdge().map(u -> quote(u + "@example.com"))),
+        Tuple.of(1, Arbitraries.strings().all().ofMaxLength(30).map(HostileRequests::quote)));
+  }
+
+  /** {@code POST /public/login/email}: {"email"} with the address wrong in every way, and extra members. */
+  static Arbitrary<String> loginEmailBody() {
+    return Arbitraries.frequencyOf(
+        Tuple.of(6, emailValue().map(e -> "{\"email\":" + e + "}")),
+        Tuple.of(1, emailValue().map(e -> "{\"email\":" + e + ",\"email\":\"x@example.com\"}")),
+        Tuple.of(1, emailValue().map(e -> "{\"Email\":" + e + "}")),
+        Tuple.of(1, emailValue().map(e -> "{\"email\":" + e + ",\"extra\":[1,2]}")));
+  }
+
+  /** {@code POST /public/login/email/verify}: challenge ids and codes of every shape, with device and key. */
+  static Arbitrary<String> loginVerifyBody() {
+    Arbitrary<String> challenge = Arbitraries.frequencyOf(
+        Tuple.of(3, Arbitraries.create(UUID::randomUUID).map(u -> quote(u.toString()))),
+        Tuple.of(1, Arbitraries.of("\"not-a-uuid\"", "\"\"", "42", "null", "[]", "\"00000000-0000-0000-0000-000000000000\"",
+            "\"${session.alice}\"", "\"${account.alice}\"")),
+        Tuple.of(1, Arbitraries.strings().all().ofMaxLength(40).map(HostileRequests::quote)));
+    Arbitrary<String> code = Arbitraries.frequencyOf(
+        Tuple.of(3, Arbitraries.integers().between(0, 999_999).map(n -> quote(String.format("%06d", n)))),
+        Tuple.of(1, Arbitraries.of("\"12345\"", "\"1234567\"", "\"12a456\"", "\"\u0661\u0662\u0663\u0664\u0665\u0666\"",
+            "123456", "null", "\"\"", "\" 123456\"", "\"123456\\u0000\"")),
+        Tuple.of(1, Arbitraries.strings().all().ofMaxLength(10).map(HostileRequests::quote)));
+    Arbitrary<String> extra = Arbitraries.of("\"device\":\"phone\"", "\"device\":\"\\u0000\"", "\"device\":42",
+        "\"client_public_key\":\"AAAA\"", "\"client_public_key\":\"" + "A".repeat(43) + "=\"", "\"extra\":{}");
+    return Builders.withBuilder(() -> new ArrayList<String>())
+        .use(challenge).withProbability(0.9).in((m, v) -> add(m, "\"challenge_id\":" + v))
+        .use(code).withProbability(0.9).in((m, v) -> add(m, "\"code\":" + v))
+        .use(extra).withProbability(0.3).in((m, v) -> add(m, v))
+        .build(members -> "{" + String.join(",", members) + "}");
+  }
+
+  /** {@code POST /public/login/telegram}: widget objects and init_data strings, forged, stale, garbled or both. */
+  static Arbitrary<String> telegramBody() {
+    Arbitrary<String> value = Arbitraries.frequencyOf(
+        Tuple.of(3, Arbitraries.of("\"123456\"", "123456", "\"Alice\"", "\"" + "ab".repeat(32) + "\"", "\"1700000000\"",
+            "1700000000", "null", "[]", "{}", "\"\"", "-1", "1e400", "\"\\u0000\"")),
+        Tuple.of(1, unicodeEdge().map(HostileRequests::quote)));
+    Arbitrary<String> field = Arbitraries.of("id", "first_name", "username", "photo_url", "auth_date", "hash", "Hash",
+        "extra", "", "id\\u0000");
+    Arbitrary<String> widget = Combinators.combine(field, value).as((f, v) -> quote(f) + ":" + v).list().ofMaxSize(7)
+        .map(members -> "{" + String.join(",", members) + "}");
+    Arbitrary<String> initData = Arbitraries.frequencyOf(
+        Tuple.of(3, Arbitraries.of("query_id=AAH&user=%7B%22id%22%3A42%7D&auth_date=1700000000&hash=" + "ab".repeat(32),
+            "user=%7B%22id%22%3A42%7D&auth_date=1700000000", "hash=", "=&=&", "%", "%zz=1", "user=%7B&hash=00",
+            "user=%7B%22id%22%3A%22x%22%7D&auth_date=1&hash=" + "00".repeat(32), "a=1&a=2&hash=00", "")
+            .map(HostileRequests::quote)),
+        Tuple.of(1, Arbitraries.strings().all().ofMaxLength(60).map(HostileRequests::quote)),
+        Tuple.of(1, unicodeEdge().map(u -> quote("user=" + u + "&hash=00"))),
+        Tuple.of(1, Arbitraries.of("42", "null", "[]", "{}")));
+    return Arbitraries.frequencyOf(
+        Tuple.of(4, widget.map(w -> "{\"widget\":" + w + "}")),
+        Tuple.of(4, initData.map(i -> "{\"init_data\":" + i + "}")),
+        Tuple.of(1, Combinators.combine(widget, initData).as((w, i) -> "{\"widget\":" + w + ",\"init_data\":" + i + "}")),
+        Tuple.of(1, Arbitraries.of("{}", "{\"widget\":null}", "{\"init_data\":null}", "{\"widget\":\"x\"}")));
   }
 
   static Arbitrary<String> introspectBody() {
