@@ -5,6 +5,7 @@ import io.latchkey.account.Identity;
 import io.latchkey.config.AppConfig;
 import io.latchkey.config.AppConfig.LoginConfig;
 import io.latchkey.db.DatabaseTarget;
+import io.latchkey.db.Pools;
 import io.latchkey.limit.AddressLimiter;
 import io.latchkey.login.EmailChallenge;
 import io.latchkey.login.LoginException;
@@ -17,10 +18,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.NetClientOptions;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -73,17 +71,7 @@ public final class DefaultLoginService implements LoginService {
     LoginConfig login = config.login();
     Clock clock = Clock.systemUTC();
     SecureRandom random = new SecureRandom();
-    Pool pool = PgBuilder.pool()
-        .with(new PoolOptions()
-            .setMaxSize(POOL_SIZE)
-            .setMaxWaitQueueSize(config.dbPoolMaxWaiting())
-            .setName("latchkey-logins")
-            .setConnectionTimeout((int) config.dbConnectTimeout().toMillis())
-            .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
-        .with(new NetClientOptions().setConnectTimeout((int) config.dbConnectTimeout().toMillis()))
-        .connectingTo(database.connectOptions(config.dbSchema(), config.dbStatementTimeout()))
-        .using(vertx)
-        .build();
+    Pool pool = Pools.create(vertx, config, database, "latchkey-logins", POOL_SIZE);
     Mailer mailer;
     if (login.smtp().isPresent()) {
       mailer = new SmtpMailer(vertx, login.smtp().get());

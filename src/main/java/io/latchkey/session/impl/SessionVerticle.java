@@ -3,6 +3,7 @@ package io.latchkey.session.impl;
 import io.latchkey.account.AccountStore;
 import io.latchkey.config.AppConfig;
 import io.latchkey.db.DatabaseTarget;
+import io.latchkey.db.Pools;
 import io.latchkey.session.CacheHealth;
 import io.latchkey.session.SessionCache;
 import io.latchkey.session.SessionStore;
@@ -11,12 +12,8 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.NetClientOptions;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -56,17 +53,7 @@ public final class SessionVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = PgBuilder.pool()
-        .with(new PoolOptions()
-            .setMaxSize(config.dbPoolSize())
-            .setMaxWaitQueueSize(config.dbPoolMaxWaiting())
-            .setName("latchkey-sessions")
-            .setConnectionTimeout((int) config.dbConnectTimeout().toMillis())
-            .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
-        .with(new NetClientOptions().setConnectTimeout((int) config.dbConnectTimeout().toMillis()))
-        .connectingTo(database.connectOptions(config.dbSchema(), config.dbStatementTimeout()))
-        .using(vertx)
-        .build();
+    pool = Pools.create(vertx, config, database, "latchkey-sessions", config.dbPoolSize());
     SessionStore sessions = SessionStore.create(pool);
     AccountStore accounts = AccountStore.create(pool);
     lastSeen = new LastSeenWriter(vertx, sessions, config.lastSeen(), metrics);
