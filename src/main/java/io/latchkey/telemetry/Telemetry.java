@@ -8,6 +8,7 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -48,6 +49,9 @@ public final class Telemetry implements AutoCloseable {
             "otel.metrics.exporter", "none",
             "otel.logs.exporter", "none",
             "otel.service.name", "latchkey"))
+        // this class closes the SDK (at once when tracing is off, else in close()): a shutdown hook of its own
+        // would close it a second time and log "Multiple shutdown calls" at every stop
+        .disableShutdownHook()
         .addTracerProviderCustomizer((builder, config) -> {
           exporter[0] = String.join(",", config.getList("otel.traces.exporter"));
           return builder;
@@ -81,8 +85,12 @@ public final class Telemetry implements AutoCloseable {
   public VertxBuilder instrument(VertxBuilder builder, VertxOptions options) {
     // HTTP server requests are timed by RequestTiming (by route template); Vert.x's own per-request HTTP
     // meters would repeat them at the cost of a registry look-up per request
+    // the event-bus meters carry their address: without it every consumer after the first re-registers the one
+    // unlabelled vertx.eventbus.handlers gauge, which Micrometer warns about at start; the addresses are a fixed
+    // handful (the session verticle's, the broadcasts'), so the label costs no cardinality
     options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
-        .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER));
+        .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)
+        .addLabels(Label.EB_ADDRESS));
     builder.withMetrics(new MicrometerMetricsFactory(registry));
     if (openTelemetry != null) {
       options.setTracingOptions(new OpenTelemetryOptions());

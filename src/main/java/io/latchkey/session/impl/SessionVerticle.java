@@ -39,6 +39,7 @@ public final class SessionVerticle extends VerticleBase {
   private final SessionCache cache;
   private Pool pool;
   private LastSeenWriter lastSeen;
+  private WarmUp warmUp;
 
   public SessionVerticle(DatabaseTarget database, AppConfig config, Metrics metrics) {
     this(database, config, metrics, SessionCache.create(config.sessionCache(), metrics.registry()));
@@ -77,7 +78,7 @@ public final class SessionVerticle extends VerticleBase {
     SafetyNet safetyNet = new SafetyNet(vertx, sessions, cache, lookups, metrics, config.revocationPoll(),
         config.sessionCache().maxStaleness());
     DatabaseCheck databaseCheck = new DatabaseCheck(sessions, metrics, config.healthCheckTimeout());
-    WarmUp warmUp = new WarmUp(vertx, sessions, cache, safetyNet, config.sessionCache());
+    warmUp = new WarmUp(vertx, sessions, cache, safetyNet, config.sessionCache());
     AccountRequests accountRequests = new AccountRequests(vertx, accounts, cache);
 
     EventBus bus = vertx.eventBus();
@@ -121,6 +122,9 @@ public final class SessionVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
+    if (warmUp != null) {
+      warmUp.stop();
+    }
     return lastSeen.flushFinally(config.dbStatementTimeout()).eventually(pool::close);
   }
 
