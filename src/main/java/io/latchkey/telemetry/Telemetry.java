@@ -1,6 +1,11 @@
 package io.latchkey.telemetry;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
@@ -33,11 +38,19 @@ public final class Telemetry implements AutoCloseable {
   private final OpenTelemetry openTelemetry;
   private final OpenTelemetrySdk sdk;
   private final PrometheusMeterRegistry registry;
+  private final JvmGcMetrics gc;
 
   private Telemetry(OpenTelemetry openTelemetry, OpenTelemetrySdk sdk, PrometheusMeterRegistry registry) {
     this.openTelemetry = openTelemetry;
     this.sdk = sdk;
     this.registry = registry;
+    // the JVM's own meters (jvm_memory_*, jvm_gc_*, jvm_threads_*, process_cpu_usage, ...): the dashboard's JVM row
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    this.gc = new JvmGcMetrics();
+    gc.bindTo(registry);
   }
 
   /** Reads OpenTelemetry's environment variables (and system properties) through the SDK autoconfiguration. */
@@ -85,9 +98,9 @@ public final class Telemetry implements AutoCloseable {
   public VertxBuilder instrument(VertxBuilder builder, VertxOptions options) {
     // HTTP server requests are timed by RequestTiming (by route template); Vert.x's own per-request HTTP
     // meters would repeat them at the cost of a registry look-up per request
-    // the event-bus meters carry their address: without it every consumer after the first re-registers the one
-    // unlabelled vertx.eventbus.handlers gauge, which Micrometer warns about at start; the addresses are a fixed
-    // handful (the session verticle's, the broadcasts'), so the label costs no cardinality
+    // the event-bus meters carry their address, so the session verticle's backlog shows per operation
+    // (vertx_eventbus_pending{address}); the addresses are a fixed handful, so the label costs no cardinality.
+    // Vert.x re-registers these gauges as it goes: VertxGaugeWarningFilter drops Micrometer's warning about it
     options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
         .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)
         .addLabels(Label.EB_ADDRESS));
@@ -117,6 +130,7 @@ public final class Telemetry implements AutoCloseable {
     if (sdk != null) {
       sdk.shutdown().join(5, TimeUnit.SECONDS);
     }
+    gc.close();
     registry.close();
   }
 }
