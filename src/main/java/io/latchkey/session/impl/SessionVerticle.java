@@ -40,6 +40,7 @@ public final class SessionVerticle extends VerticleBase {
   private Pool pool;
   private LastSeenWriter lastSeen;
   private WarmUp warmUp;
+  private SafetyNet safetyNet;
 
   public SessionVerticle(DatabaseTarget database, AppConfig config, Metrics metrics) {
     this(database, config, metrics, SessionCache.create(config.sessionCache(), metrics.registry()));
@@ -75,7 +76,7 @@ public final class SessionVerticle extends VerticleBase {
         config.lastSeen().interval().toMillis());
     Creations creations = new Creations(sessions, accounts, cache, metrics);
     Revocations revocations = new Revocations(vertx, sessions, cache, lookups, metrics);
-    SafetyNet safetyNet = new SafetyNet(vertx, sessions, cache, lookups, metrics, config.revocationPoll(),
+    safetyNet = new SafetyNet(vertx, sessions, cache, lookups, metrics, config.revocationPoll(),
         config.sessionCache().maxStaleness());
     DatabaseCheck databaseCheck = new DatabaseCheck(sessions, metrics, config.healthCheckTimeout());
     warmUp = new WarmUp(vertx, sessions, cache, safetyNet, config.sessionCache());
@@ -124,6 +125,7 @@ public final class SessionVerticle extends VerticleBase {
   public Future<?> stop() {
     if (warmUp != null) {
       warmUp.stop();
+      safetyNet.stop();
     }
     return lastSeen.flushFinally(config.dbStatementTimeout()).eventually(pool::close);
   }
