@@ -74,7 +74,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
    * use. Port 0 picks a free port.
    *
    * @throws ConfigException when another live process owns {@code dataDir} (nothing is touched then), or
-   *     when this build carries no PostgreSQL binaries (the container image)
+   *     when this build carries no PostgreSQL binaries for this platform (the container image carries none)
    */
   public static EmbeddedDatabase start(Path dataDir, int port) throws IOException {
     Path dir = dataDir.toAbsolutePath().normalize();
@@ -287,10 +287,16 @@ public final class EmbeddedDatabase implements AutoCloseable {
       return builder.start();
     } catch (IllegalStateException e) {
       if (NO_BINARIES.equals(e.getMessage())) {
-        throw new ConfigException("DATABASE_URL must be set: this build carries no embedded PostgreSQL");
+        throw new ConfigException(noBinaries(System.getProperty("os.name"), System.getProperty("os.arch")));
       }
       throw e;
     }
+  }
+
+  /** The start-up error when io.zonky finds no binaries for this machine: it names the platform detected. */
+  static String noBinaries(String osName, String osArch) {
+    return "DATABASE_URL must be set: this build carries no embedded PostgreSQL for " + osName + " on " + osArch
+        + " (a default build carries Linux and macOS on x86-64 and ARM; one built with -Dcontainer carries none)";
   }
 
   private static boolean trusts(Path pgData) throws IOException {

@@ -6,6 +6,7 @@ import io.latchkey.auth.signature.ReplayCache;
 import io.latchkey.auth.signature.RequestVerifier;
 import io.latchkey.cluster.ClusterView;
 import io.latchkey.config.AppConfig;
+import io.latchkey.config.ConfigException;
 import io.latchkey.login.LoginService;
 import io.latchkey.telemetry.RequestTiming;
 import io.latchkey.telemetry.Telemetry;
@@ -24,6 +25,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.net.BindException;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -89,7 +91,8 @@ public final class HttpVerticle extends VerticleBase {
       Future<HttpServer> api = server.connectionHandler(connections::connected)
           .invalidRequestHandler(connections.watching(invalidRequests()))
           .requestHandler(connections.watching(MalformedRequests.beforeRouting(router(openApi))))
-          .listen(port);
+          .listen(port)
+          .recover(failure -> Future.failedFuture(inUse(failure, "HTTP_PORT", config.httpPort(), config.httpHost())));
       if (config.metricsPort() == 0) {
         return api.<Void>mapEmpty();
       }
@@ -97,8 +100,17 @@ public final class HttpVerticle extends VerticleBase {
       metrics.route().handler(new SecurityHeaders());
       metrics.get("/metrics").handler(PrometheusScrapingHandler.create(telemetry.prometheus()));
       management = createServer(serverOptions(config.metricsHost()));
-      return Future.all(api, management.requestHandler(metrics).listen(config.metricsPort())).<Void>mapEmpty();
+      return Future.all(api, management.requestHandler(metrics).listen(config.metricsPort())
+          .recover(failure -> Future.failedFuture(inUse(failure, "METRICS_PORT", config.metricsPort(),
+              config.metricsHost())))).<Void>mapEmpty();
     });
+  }
+
+  /** A port another process holds is a start-up error naming the setting and the port, not a bare BindException. */
+  private static Throwable inUse(Throwable failure, String setting, int port, String host) {
+    return failure instanceof BindException
+        ? new ConfigException(setting + " " + port + " is already in use on " + host + " (another process listens there)")
+        : failure;
   }
 
   /**

@@ -1,6 +1,11 @@
 package io.latchkey.telemetry;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
@@ -8,6 +13,7 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -32,11 +38,19 @@ public final class Telemetry implements AutoCloseable {
   private final OpenTelemetry openTelemetry;
   private final OpenTelemetrySdk sdk;
   private final PrometheusMeterRegistry registry;
+  private final JvmGcMetrics gc;
 
   private Telemetry(OpenTelemetry openTelemetry, OpenTelemetrySdk sdk, PrometheusMeterRegistry registry) {
     this.openTelemetry = openTelemetry;
     this.sdk = sdk;
     this.registry = registry;
+    // the JVM's own meters (jvm_memory_*, jvm_gc_*, jvm_threads_*, process_cpu_usage, ...): the dashboard's JVM row
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    this.gc = new JvmGcMetrics();
+    gc.bindTo(registry);
   }
 
   /** Reads OpenTelemetry's environment variables (and system properties) through the SDK autoconfiguration. */
@@ -48,6 +62,9 @@ public final class Telemetry implements AutoCloseable {
             "otel.metrics.exporter", "none",
             "otel.logs.exporter", "none",
             "otel.service.name", "latchkey"))
+        // this class closes the SDK (at once when tracing is off, else in close()): a shutdown hook of its own
+        // would close it a second time and log "Multiple shutdown calls" at every stop
+        .disableShutdownHook()
         .addTracerProviderCustomizer((builder, config) -> {
           exporter[0] = String.join(",", config.getList("otel.traces.exporter"));
           return builder;
@@ -81,8 +98,12 @@ public final class Telemetry implements AutoCloseable {
   public VertxBuilder instrument(VertxBuilder builder, VertxOptions options) {
     // HTTP server requests are timed by RequestTiming (by route template); Vert.x's own per-request HTTP
     // meters would repeat them at the cost of a registry look-up per request
+    // the event-bus meters carry their address, so the session verticle's backlog shows per operation
+    // (vertx_eventbus_pending{address}); the addresses are a fixed handful, so the label costs no cardinality.
+    // Vert.x re-registers these gauges as it goes: VertxGaugeWarningFilter drops Micrometer's warning about it
     options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
-        .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER));
+        .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)
+        .addLabels(Label.EB_ADDRESS));
     builder.withMetrics(new MicrometerMetricsFactory(registry));
     if (openTelemetry != null) {
       options.setTracingOptions(new OpenTelemetryOptions());
@@ -109,6 +130,7 @@ public final class Telemetry implements AutoCloseable {
     if (sdk != null) {
       sdk.shutdown().join(5, TimeUnit.SECONDS);
     }
+    gc.close();
     registry.close();
   }
 }

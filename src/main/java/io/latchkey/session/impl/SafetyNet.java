@@ -49,6 +49,7 @@ final class SafetyNet {
   private boolean warm;
   private boolean running;
   private boolean again;
+  private boolean stopped;
   /** Fires when the cache stops being current (see {@link #heardFromDatabase}); -1 when none is set. */
   private long staleTimer = -1;
 
@@ -85,8 +86,13 @@ final class SafetyNet {
     warm = true;
   }
 
+  /** The verticle is stopping (its pool closes): no more polls, and one cut short by that is no failure. */
+  void stop() {
+    stopped = true;
+  }
+
   void catchUp() {
-    if (watermarkMs < 0) {
+    if (watermarkMs < 0 || stopped) {
       return;
     }
     if (running) {
@@ -108,6 +114,10 @@ final class SafetyNet {
       }
     }, failure -> {
       running = false;
+      if (stopped) {
+        LOG.debug("Revocation catch-up ended by the node stopping ({})", Failures.describe(failure));
+        return;
+      }
       LOG.warn("Revocation catch-up failed ({}); retrying at the next poll", Failures.describe(failure));
     });
   }

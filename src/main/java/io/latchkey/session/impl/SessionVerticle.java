@@ -36,6 +36,8 @@ public final class SessionVerticle extends VerticleBase {
   private final SessionCache cache;
   private Pool pool;
   private LastSeenWriter lastSeen;
+  private WarmUp warmUp;
+  private SafetyNet safetyNet;
 
   public SessionVerticle(DatabaseTarget database, AppConfig config, Metrics metrics) {
     this(database, config, metrics, SessionCache.create(config.sessionCache(), metrics.registry()));
@@ -61,10 +63,10 @@ public final class SessionVerticle extends VerticleBase {
         config.lastSeen().interval().toMillis());
     Creations creations = new Creations(sessions, accounts, cache, metrics);
     Revocations revocations = new Revocations(vertx, sessions, cache, lookups, metrics);
-    SafetyNet safetyNet = new SafetyNet(vertx, sessions, cache, lookups, metrics, config.revocationPoll(),
+    safetyNet = new SafetyNet(vertx, sessions, cache, lookups, metrics, config.revocationPoll(),
         config.sessionCache().maxStaleness());
     DatabaseCheck databaseCheck = new DatabaseCheck(sessions, metrics, config.healthCheckTimeout());
-    WarmUp warmUp = new WarmUp(vertx, sessions, cache, safetyNet, config.sessionCache());
+    warmUp = new WarmUp(vertx, sessions, cache, safetyNet, config.sessionCache());
     AccountRequests accountRequests = new AccountRequests(vertx, accounts, cache);
 
     EventBus bus = vertx.eventBus();
@@ -108,6 +110,10 @@ public final class SessionVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
+    if (warmUp != null) {
+      warmUp.stop();
+      safetyNet.stop();
+    }
     return lastSeen.flushFinally(config.dbStatementTimeout()).eventually(pool::close);
   }
 

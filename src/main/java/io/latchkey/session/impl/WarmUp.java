@@ -23,6 +23,7 @@ final class WarmUp {
   private final SafetyNet safetyNet;
   private final SessionCacheConfig settings;
   private boolean warm;
+  private boolean stopped;
 
   WarmUp(Vertx vertx, SessionStore store, SessionCache cache, SafetyNet safetyNet, SessionCacheConfig settings) {
     this.vertx = vertx;
@@ -36,7 +37,15 @@ final class WarmUp {
     return warm;
   }
 
+  /** The verticle is stopping (its pool closes): a warm-up cut short by that is no failure, and is not retried. */
+  void stop() {
+    stopped = true;
+  }
+
   void start() {
+    if (stopped) {
+      return;
+    }
     long started = System.nanoTime();
     safetyNet.startWatermark()
         .compose(v -> store.streamActive(settings.maxEntries(), settings.warmupFetchSize(), cache::fill))
@@ -46,6 +55,10 @@ final class WarmUp {
           LOG.info("Session cache warm: {} active session(s) loaded in {} ms", loaded,
               (System.nanoTime() - started) / 1_000_000);
         }, failure -> {
+          if (stopped) {
+            LOG.debug("Session cache warm-up ended by the node stopping ({})", Failures.describe(failure));
+            return;
+          }
           LOG.warn("Session cache warm-up failed ({}); retrying in {} ms", Failures.describe(failure),
               settings.warmupRetry().toMillis());
           vertx.setTimer(settings.warmupRetry().toMillis(), t -> start());
