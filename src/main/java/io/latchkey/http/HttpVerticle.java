@@ -112,6 +112,10 @@ public final class HttpVerticle extends VerticleBase {
         .setHttp2ClearTextEnabled(false)
         .setMaxInitialLineLength(config.httpMaxInitialLineBytes())
         .setMaxHeaderSize(config.httpMaxHeaderBytes())
+        // a form body (the OAuth endpoints') is bounded by the body limit alone, as a JSON one is: a long field is
+        // then answered alike whether it arrives in one packet or trickles in, and in either media type
+        .setMaxFormAttributeSize(config.httpMaxBodyBytes())
+        .setMaxFormBufferedBytes(config.httpMaxBodyBytes())
         // a connection that sends nothing (an idle keep-alive, a request left half-sent) is closed: slow
         // or vanished clients cannot hold connections for ever
         .setIdleTimeout(config.httpIdleTimeoutSeconds());
