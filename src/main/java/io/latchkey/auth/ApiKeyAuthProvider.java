@@ -6,14 +6,22 @@ import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.AuthenticationProvider;
 import io.vertx.ext.auth.authentication.Credentials;
 import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.authentication.UsernamePasswordCredentials;
 import io.vertx.ext.auth.authorization.AuthorizationProvider;
 import io.vertx.ext.auth.authorization.RoleBasedAuthorization;
 import io.vertx.ext.web.handler.HttpException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Authenticates trusted callers by a key of the internal or the admin family, and authorises them by
  * family: the key's family is the caller's one role. A valid key of one family on the other family's
  * routes therefore authenticates (no 401) but is not authorised (403).
+ *
+ * <p>The key comes as {@link TokenCredentials} (a bearer key), or as the password of
+ * {@link UsernamePasswordCredentials} (OAuth's {@code client_secret_basic}, RFC 6749 §2.3.1, any client id):
+ * RFC 6749 has clients form-urlencode the secret before Basic encoding it, and many do not (curl, Vert.x's
+ * OAuth2 client), so the password is accepted as sent or form-decoded, both compared in constant time.
  */
 public final class ApiKeyAuthProvider implements AuthenticationProvider, AuthorizationProvider {
 
@@ -27,10 +35,18 @@ public final class ApiKeyAuthProvider implements AuthenticationProvider, Authori
 
   @Override
   public Future<User> authenticate(Credentials credentials) {
-    String key = credentials instanceof TokenCredentials token ? token.getToken() : null;
-    // both families are always checked, so the timing does not tell which one a key belongs to
-    boolean isInternal = internal.matches(key);
-    boolean isAdmin = admin.matches(key);
+    String key = null;
+    String alternative = null;
+    if (credentials instanceof TokenCredentials token) {
+      key = token.getToken();
+    } else if (credentials instanceof UsernamePasswordCredentials basic) {
+      key = basic.getPassword();
+      alternative = formDecoded(key);
+    }
+    // both families (and both forms of a password) are always checked, so the timing does not tell which
+    // one a key belongs to
+    boolean isInternal = internal.matches(key) | internal.matches(alternative);
+    boolean isAdmin = admin.matches(key) | admin.matches(alternative);
     if (isInternal) {
       return Future.succeededFuture(Caller.keyHolder(Caller.INTERNAL));
     }
@@ -38,6 +54,21 @@ public final class ApiKeyAuthProvider implements AuthenticationProvider, Authori
       return Future.succeededFuture(Caller.keyHolder(Caller.ADMIN));
     }
     return Future.failedFuture(new HttpException(401, "A valid API key is required."));
+  }
+
+  /**
+   * The password as RFC 6749 §2.3.1 clients send it, form-urlencoded, decoded; {@code null} when it does not
+   * decode (a lone {@code %}): then only the password as sent can match.
+   */
+  static String formDecoded(String password) {
+    if (password == null) {
+      return null;
+    }
+    try {
+      return URLDecoder.decode(password, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /** Whether the key is a valid internal key (a gateway asserting X-User-ID must hold one). */

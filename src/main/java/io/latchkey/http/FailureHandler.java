@@ -3,12 +3,13 @@ package io.latchkey.http;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The single failure handler: every failed routing context becomes an RFC 9457 problem+json response.
- * A 401 carries {@code WWW-Authenticate: Bearer} and counts against the client address's failed
+ * A 401 carries {@code WWW-Authenticate: Bearer} ({@code Basic} first where a route accepts it) and counts against the client address's failed
  * authentications; a 503 carries a {@code Retry-After}. Unexpected exceptions are logged here with their
  * stack trace and answered with a bare 500; the trace never leaves the server.
  */
@@ -16,6 +17,7 @@ final class FailureHandler implements Handler<RoutingContext> {
 
   private static final Logger LOG = LoggerFactory.getLogger(FailureHandler.class);
   private static final String READING_BODY = "latchkey.reading-body";
+  private static final List<String> BASIC_THEN_BEARER = List.of("Basic realm=\"latchkey\"", "Bearer realm=\"latchkey\"");
 
   /** Brackets the body handler: a failure between the two is the request stream's (the client's), not a bug. */
   static void readingBody(RoutingContext ctx) {
@@ -46,7 +48,17 @@ final class FailureHandler implements Handler<RoutingContext> {
       LOG.error("Unhandled failure on {} {}", ctx.request().method(), ctx.request().path(), failure);
       problem = Problem.ofStatus(500, "The server could not complete the request.");
     }
-    if (problem.status() == 401) {
+    if (problem.status() == 415 && Guards.isOAuthEndpoint(ctx)) {
+      problem = Problem.ofStatus(415, "The request body must be application/x-www-form-urlencoded or application/json.");
+    }
+    if (Guards.isOAuthEndpoint(ctx) && (problem.status() == 400 || problem.status() == 401)) {
+      // the error code RFC 6749 §5.2 answers with, which RFC 7662 §2.3 and RFC 7009 §2.2.1 refer to
+      problem = problem.with("error", problem.status() == 401 ? "invalid_client" : "invalid_request");
+    }
+    if (problem.status() == 401 && Guards.isOAuthEndpoint(ctx)) {
+      // RFC 7662 §2.1 / RFC 6749 §5.2: challenge the scheme OAuth clients authenticate with; Bearer works too
+      ctx.response().putHeader("WWW-Authenticate", BASIC_THEN_BEARER);
+    } else if (problem.status() == 401) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"latchkey\"");
     } else if (problem.status() == 503) {
       ctx.response().putHeader(HttpHeaders.RETRY_AFTER, "1");

@@ -7,24 +7,37 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.auth.User;
+import io.vertx.ext.auth.authentication.Credentials;
 import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.authentication.UsernamePasswordCredentials;
 import io.vertx.ext.auth.authorization.RoleBasedAuthorization;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.AuthorizationHandler;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.handler.SimpleAuthenticationHandler;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
  * The authentication and authorisation handlers each tier chains first. All credentials arrive as
- * {@code Authorization: Bearer <credential>}; the providers (vertx-auth-common) decide what they are.
+ * {@code Authorization: Bearer <credential>}; the providers (vertx-auth-common) decide what they are. The
+ * one exception: routes marked {@link #oauthEndpoint} (the internal tier's RFC 7662 introspection and
+ * RFC 7009 revocation, which OAuth clients call with {@code client_secret_basic}) also take an internal key
+ * as the password of HTTP Basic, with any client id; there a 401 challenges {@code Basic} first.
  */
 final class Guards {
 
   static final String USER_ID_HEADER = "X-User-ID";
+  /** Set on a request whose route accepts HTTP Basic: read by the key guard and by the 401's challenge. */
+  static final String OAUTH_ENDPOINT = "latchkey.oauth-endpoint";
   private static final String BEARER = "bearer ";
+  private static final String BASIC = "basic ";
 
   private Guards() {}
 
@@ -58,8 +71,57 @@ final class Guards {
   /** Internal or admin routes: a key of the tier's family; the other family's key is 403. */
   static void keyTier(Route route, ApiKeyAuthProvider keys, String family) {
     route.handler(SimpleAuthenticationHandler.create()
-            .authenticate(ctx -> guarded(() -> keys.authenticate(new TokenCredentials(bearer(ctx))))))
+            .authenticate(ctx -> guarded(() -> keys.authenticate(keyCredentials(ctx)))))
         .handler(AuthorizationHandler.create(RoleBasedAuthorization.create(family)).addAuthorizationProvider(keys));
+  }
+
+  /**
+   * Marks a route, ahead of its tier's key guard, as an OAuth endpoint (RFC 7662, RFC 7009): HTTP Basic carries
+   * the key too, a 401 challenges Basic, and a 415 names both media types.
+   */
+  static void oauthEndpoint(Route route) {
+    route.handler(ctx -> {
+      ctx.put(OAUTH_ENDPOINT, Boolean.TRUE);
+      ctx.next();
+    });
+  }
+
+  static boolean isOAuthEndpoint(RoutingContext ctx) {
+    return Boolean.TRUE.equals(ctx.get(OAUTH_ENDPOINT));
+  }
+
+  /** A bearer key; on an {@linkplain #oauthEndpoint OAuth endpoint}, HTTP Basic's password too. */
+  private static Credentials keyCredentials(RoutingContext ctx) {
+    if (isOAuthEndpoint(ctx)) {
+      String header = authorization(ctx);
+      if (header.regionMatches(true, 0, BASIC, 0, BASIC.length())) {
+        return basic(header.substring(BASIC.length()).trim());
+      }
+    }
+    return new TokenCredentials(bearer(ctx));
+  }
+
+  /**
+   * RFC 7617's {@code base64(user-id ":" password)}. Malformed base64, bytes that are not UTF-8, or no colon
+   * are a 401 (they are credentials that do not authenticate, not a malformed request), and the header is
+   * never echoed.
+   */
+  private static UsernamePasswordCredentials basic(String encoded) {
+    String decoded;
+    try {
+      decoded = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(Base64.getDecoder().decode(encoded)))
+          .toString();
+    } catch (IllegalArgumentException | CharacterCodingException e) {
+      throw new HttpException(401, "HTTP Basic credentials must be base64 of client-id:key.");
+    }
+    int colon = decoded.indexOf(':');
+    if (colon < 0) {
+      throw new HttpException(401, "HTTP Basic credentials must be base64 of client-id:key.");
+    }
+    return new UsernamePasswordCredentials(decoded.substring(0, colon), decoded.substring(colon + 1));
   }
 
   /** Runs an authentication step, turning what it throws into a failed future for the handler. */
@@ -78,16 +140,26 @@ final class Guards {
    *     one counts would depend on who reads them: a proxy in front may have checked the other)
    */
   private static String bearer(RoutingContext ctx) {
+    String header = authorization(ctx);
+    if (header.length() <= BEARER.length() || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      throw new HttpException(401, isOAuthEndpoint(ctx)
+          ? "The Authorization header must use the Bearer or the Basic scheme."
+          : "The Authorization header must use the Bearer scheme.");
+    }
+    return header.substring(BEARER.length()).trim();
+  }
+
+  /** The one {@code Authorization} header: 401 when missing, 400 when there are several. */
+  private static String authorization(RoutingContext ctx) {
     String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
     if (header == null) {
-      throw new HttpException(401, "Credentials are required: Authorization: Bearer <credential>.");
+      throw new HttpException(401, isOAuthEndpoint(ctx)
+          ? "Credentials are required: Authorization: Bearer <key>, or HTTP Basic with the key as password."
+          : "Credentials are required: Authorization: Bearer <credential>.");
     }
     if (ctx.request().headers().getAll(HttpHeaders.AUTHORIZATION).size() > 1) {
       throw new HttpException(400, "Send one Authorization header, not several.");
     }
-    if (header.length() <= BEARER.length() || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-      throw new HttpException(401, "The Authorization header must use the Bearer scheme.");
-    }
-    return header.substring(BEARER.length()).trim();
+    return header;
   }
 }

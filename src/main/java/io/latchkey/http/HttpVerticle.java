@@ -124,6 +124,9 @@ public final class HttpVerticle extends VerticleBase {
         .setHttp2ClearTextEnabled(false)
         .setMaxInitialLineLength(config.httpMaxInitialLineBytes())
         .setMaxHeaderSize(config.httpMaxHeaderBytes())
+        // a form field (the OAuth endpoints' token) is bounded by the body limit alone, as a JSON one is, not by
+        // Vert.x's own 8 KiB: a long token is then answered alike in either media type
+        .setMaxFormAttributeSize(config.httpMaxBodyBytes())
         // a connection that sends nothing (an idle keep-alive, a request left half-sent) is closed: slow
         // or vanished clients cannot hold connections for ever
         .setIdleTimeout(config.httpIdleTimeoutSeconds());

@@ -96,10 +96,19 @@ final class Wire {
   static JsonObject introspection(CachedSession session) {
     return new JsonObject()
         .put("active", true)
+        .put("token_type", "Bearer")
         .put("sub", session.accountId().toString())
         .put("sid", session.sessionId().toString())
         .put("iat", session.createdAtMs() / 1000)
         .put("client_public_key", base64(session.clientPublicKey()));
+  }
+
+  /**
+   * {@code POST /internal/sessions/introspect} for anything not active (unknown, revoked, malformed): RFC 7662
+   * §2.2 says nothing more, so that the answer tells nothing about why.
+   */
+  static JsonObject inactive() {
+    return new JsonObject().put("active", false);
   }
 
   /** {@code POST /internal/sessions}: the token, shown this once. */

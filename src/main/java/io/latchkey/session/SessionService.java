@@ -70,6 +70,15 @@ public interface SessionService {
   Future<Revocation> revoke(UUID sessionId, UUID owner, Actor actor, String reason);
 
   /**
+   * Revokes the session a token opens (RFC 7009), like {@link #revoke}: in PostgreSQL first, then in this
+   * node's cache, then broadcast. The token is hashed here; a malformed one is answered without a request.
+   *
+   * @return whether this call revoked an active session (false: the token is unknown, malformed or already
+   *     revoked, all of which RFC 7009 answers alike)
+   */
+  Future<Boolean> revokeToken(String token, Actor actor, String reason);
+
+  /**
    * Revokes every active session of an account but {@code keep} (nullable), in one statement, and
    * broadcasts it.
    *

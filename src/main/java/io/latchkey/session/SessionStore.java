@@ -54,6 +54,13 @@ public interface SessionStore {
    */
   Future<Revoked> revoke(UUID sessionId, UUID owner, String reason, String by);
 
+  /**
+   * Revokes the session with this token hash if it is active.
+   *
+   * @return the revocation, or {@code null} when nothing changed (no such token, or already revoked)
+   */
+  Future<Revoked> revokeByHash(TokenHash tokenHash, String reason, String by);
+
   /** Revokes, in one statement, every active session of the account except {@code keep} (nullable). */
   Future<List<Revoked>> revokeAll(UUID accountId, UUID keep, String reason, String by);
 

@@ -67,7 +67,7 @@ public final class Telemetry implements AutoCloseable {
         .disableShutdownHook()
         .addTracerProviderCustomizer((builder, config) -> {
           exporter[0] = String.join(",", config.getList("otel.traces.exporter"));
-          return builder;
+          return builder.addSpanProcessor(new QueryRedaction());
         })
         .build();
     OpenTelemetrySdk sdk = configured.getOpenTelemetrySdk();

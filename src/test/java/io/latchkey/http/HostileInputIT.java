@@ -24,6 +24,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -244,7 +245,8 @@ class HostileInputIT {
   @Property(tries = 400)
   void malformedHttpIsRefusedWithoutHangingOrChangingAnything(@ForAll("wire") Wire wire) throws Exception {
     String text = fixtures.resolveText(wire.text());
-    Resolved sent = new Resolved(wire.text().split(" ", 2)[0], "", List.of(), null, secretsIn(text));
+    // the target: the request line, whatever shape it has (a 401 may challenge Basic on the OAuth endpoints alone)
+    Resolved sent = new Resolved(wire.text().split(" ", 2)[0], text.split("\r?\n", 2)[0], List.of(), null, secretsIn(text));
     DatabaseFingerprint before = fingerprint();
 
     Answer answer = raw(text.getBytes(StandardCharsets.ISO_8859_1), wire.head(), wire.closeOutput());
@@ -339,7 +341,9 @@ class HostileInputIT {
         assertThat(problem.getValue("status")).as("problem status").isEqualTo(status);
       }
       if (status == 401) {
-        assertThat(answer.header("www-authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+        // Basic is challenged first on the two OAuth endpoints alone (SPEC §5e), Bearer everywhere else
+        assertThat(answer.header("www-authenticate")).hasValueSatisfying(v -> assertThat(v.startsWith("Bearer")
+            || v.startsWith("Basic") && sent.target().matches(".*/sessions/(introspect|revoke)\\b.*")).as(v).isTrue());
       }
     }
     for (String secret : sent.secrets()) {
@@ -587,7 +591,7 @@ class HostileInputIT {
       }
       Set<String> secrets = secretsIn(all.toString());
       headers.stream().filter(h -> h.name().equalsIgnoreCase("authorization"))
-          .map(h -> h.value().replaceFirst("(?i)^\\s*bearer\\s+", "").trim())
+          .map(h -> h.value().replaceFirst("(?i)^\\s*(bearer|basic)\\s+", "").trim())
           .filter(credential -> credential.length() >= 16)
           .forEach(secrets::add);
       return new Resolved(request.method(), target, headers, body, secrets);
@@ -642,6 +646,9 @@ class HostileInputIT {
         case "extend" -> value + "0";
         case "tail" -> value.substring(0, value.length() - 1) + (value.endsWith("0") ? "1" : "0");
         case "stale" -> Long.toString(Long.parseLong(value) - 3600);
+        case "basic" -> Base64.getEncoder().encodeToString(("gateway:" + value).getBytes(StandardCharsets.UTF_8));
+        case "basicpct" -> Base64.getEncoder().encodeToString(
+            ("gateway:" + URLEncoder.encode(value, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
         default -> throw new IllegalArgumentException("no such modifier: " + modifier);
       };
     }

@@ -73,7 +73,8 @@ final class HostileRequests {
 
   enum Query { NONE, KEEP_CURRENT, IDENTITY }
 
-  enum BodyKind { NONE, CREATE, INTROSPECT, LOGIN_EMAIL, LOGIN_VERIFY, LOGIN_TELEGRAM }
+  /** {@code TOKEN}: introspection and revocation, a form ({@code token=…}) or JSON ({@code {"token"}}). */
+  enum BodyKind { NONE, CREATE, TOKEN, LOGIN_EMAIL, LOGIN_VERIFY, LOGIN_TELEGRAM }
 
   /** A route of the API as openapi.json lists it; {@code {id}} is where an id goes. */
   record Route(String method, String path, Query query, BodyKind body) {}
@@ -93,7 +94,8 @@ final class HostileRequests {
       new Route("DELETE", "/api/v1/user/sessions/current", Query.NONE, BodyKind.NONE),
       new Route("DELETE", "/api/v1/user/sessions/{id}", Query.NONE, BodyKind.NONE),
       new Route("POST", "/api/v1/internal/sessions", Query.NONE, BodyKind.CREATE),
-      new Route("POST", "/api/v1/internal/sessions/introspect", Query.NONE, BodyKind.INTROSPECT),
+      new Route("POST", "/api/v1/internal/sessions/introspect", Query.NONE, BodyKind.TOKEN),
+      new Route("POST", "/api/v1/internal/sessions/revoke", Query.NONE, BodyKind.TOKEN),
       new Route("GET", "/api/v1/internal/sessions/{id}", Query.NONE, BodyKind.NONE),
       new Route("GET", "/api/v1/admin/accounts", Query.IDENTITY, BodyKind.NONE),
       new Route("GET", "/api/v1/admin/accounts/{id}", Query.NONE, BodyKind.NONE),
@@ -351,9 +353,30 @@ final class HostileRequests {
     return Arbitraries.frequencyOf(
         Tuple.of(2, Arbitraries.just(List.of())),
         Tuple.of(10, value.map(v -> List.of(new Header("Authorization", v)))),
+        Tuple.of(3, basic().map(v -> List.of(new Header("Authorization", v)))),
         Tuple.of(1, Combinators.combine(value, value)
             .as((a, b) -> List.of(new Header("Authorization", a), new Header("Authorization", b)))),
         Tuple.of(1, value.map(v -> List.of(new Header("authorization", v)))));
+  }
+
+  /**
+   * HTTP Basic (the OAuth endpoints' {@code client_secret_basic}): {@code ${…:basic}} is base64 of
+   * {@code gateway:<value>}, {@code ${…:basicpct}} the same with the value form-encoded first; and Basic broken
+   * in every way: not base64, no colon, not UTF-8, a raw key, empty.
+   */
+  static Arbitrary<String> basic() {
+    Arbitrary<String> real = Combinators.combine(Arbitraries.of(REAL_CREDENTIALS), Arbitraries.of("basic", "basicpct"))
+        .as((ref, modifier) -> "${" + ref + ":" + modifier + "}");
+    Arbitrary<String> broken = Arbitraries.frequencyOf(
+        Tuple.of(3, Arbitraries.of("!!!", "${key.internal}", "Z2F0ZXdheQ==", "//79", "Og==", "OnNlY3JldA", "=", "====",
+            "Z2F0ZXdheTo", "${key.internal:pct}", "")),
+        Tuple.of(2, Arbitraries.bytes().array(byte[].class).ofMaxSize(60).map(b -> Base64.getEncoder().encodeToString(b))),
+        Tuple.of(1, Arbitraries.strings().ascii().ofMaxLength(40)),
+        Tuple.of(1, Arbitraries.integers().between(5000, 7000).map(n -> "QUFB".repeat(n / 4))));
+    Arbitrary<String> scheme = Arbitraries.frequencyOf(
+        Tuple.of(8, Arbitraries.just("Basic ")),
+        Tuple.of(1, Arbitraries.of("basic ", "BASIC ", "Basic", "Basic  ", "Basic\t", " Basic ")));
+    return Combinators.combine(scheme, Arbitraries.frequencyOf(Tuple.of(3, real), Tuple.of(2, broken))).as(String::concat);
   }
 
   /** X-User-ID: a gateway asserting a user (honoured only with an internal key). */
@@ -418,9 +441,15 @@ final class HostileRequests {
             "multipart/form-data", "multipart/mixed; boundary=\"\"", "application/problem+json", "application/jsonx",
             "application/*", "*/*", "", "json", "application/json\u0000", "application/\u00e9son", "text/json")),
         Tuple.of(1, Arbitraries.strings().ascii().ofMaxLength(30)));
+    Arbitrary<String> form = Arbitraries.frequencyOf(
+        Tuple.of(6, Arbitraries.just("application/x-www-form-urlencoded")),
+        Tuple.of(1, Arbitraries.of("application/x-www-form-urlencoded; charset=UTF-8", "APPLICATION/X-WWW-FORM-URLENCODED",
+            "application/x-www-form-urlencoded;charset=iso-8859-1", "application/x-www-form-urlencoded, application/json",
+            "application/x-www-form-urlencodedx", "x-www-form-urlencoded")));
     return Arbitraries.frequencyOf(
         Tuple.of(body == BodyKind.NONE ? 4 : 1, Arbitraries.just(List.of())),
         Tuple.of(6, value.map(v -> List.of(new Header("Content-Type", v)))),
+        Tuple.of(body == BodyKind.TOKEN ? 6 : 0, form.map(v -> List.of(new Header("Content-Type", v)))),
         Tuple.of(1, Combinators.combine(value, value)
             .as((a, b) -> List.of(new Header("Content-Type", a), new Header("Content-Type", b)))));
   }
@@ -461,8 +490,8 @@ final class HostileRequests {
       case NONE -> Arbitraries.frequencyOf(Tuple.of(5, Arbitraries.just(Body.NONE)), Tuple.of(3, anyBody()));
       case CREATE -> Arbitraries.frequencyOf(Tuple.of(6, createBody().map(Body::of)), Tuple.of(3, anyBody()),
           Tuple.of(1, Arbitraries.just(Body.NONE)));
-      case INTROSPECT -> Arbitraries.frequencyOf(Tuple.of(6, introspectBody().map(Body::of)), Tuple.of(3, anyBody()),
-          Tuple.of(1, Arbitraries.just(Body.NONE)));
+      case TOKEN -> Arbitraries.frequencyOf(Tuple.of(4, introspectBody().map(Body::of)),
+          Tuple.of(4, tokenForm().map(Body::of)), Tuple.of(3, anyBody()), Tuple.of(1, Arbitraries.just(Body.NONE)));
       case LOGIN_EMAIL -> Arbitraries.frequencyOf(Tuple.of(6, loginEmailBody().map(Body::of)), Tuple.of(3, anyBody()),
           Tuple.of(1, Arbitraries.just(Body.NONE)));
       case LOGIN_VERIFY -> Arbitraries.frequencyOf(Tuple.of(6, loginVerifyBody().map(Body::of)), Tuple.of(3, anyBody()),
@@ -644,6 +673,31 @@ final class HostileRequests {
         Tuple.of(1, token.map(t -> "{\"token\":\"x\",\"token\":" + t + "}")),
         Tuple.of(1, token.map(t -> "{\"token\":" + t + ",\"token_type_hint\":\"access_token\",\"extra\":[1,2]}")),
         Tuple.of(1, token.map(t -> "{\"Token\":" + t + "}")));
+  }
+
+  /**
+   * RFC 7662 / RFC 7009 form bodies: {@code token=…[&token_type_hint=…]} right, repeated, missing, misnamed,
+   * with malformed escapes, JSON sent as a form, and huge.
+   */
+  static Arbitrary<String> tokenForm() {
+    Arbitrary<String> token = Arbitraries.frequencyOf(
+        Tuple.of(4, Arbitraries.of(REAL_CREDENTIALS).map(ref -> "${" + ref + "}")),
+        Tuple.of(2, credential()),
+        Tuple.of(1, Arbitraries.of("", "%", "%zz", "%2", "%00", "%E2%80%AE", "lk_%00", "+", "%2B", "a=b", "&", "%26",
+            "${token.alice}%00", "${token.alice:pct}", "%C0%AF", "%FF%FE")));
+    Arbitrary<String> hint = Arbitraries.of("access_token", "refresh_token", "", "%zz", "Bearer", "x".repeat(300));
+    return Arbitraries.frequencyOf(
+        Tuple.of(6, token.map(t -> "token=" + t)),
+        Tuple.of(3, Combinators.combine(token, hint).as((t, h) -> "token=" + t + "&token_type_hint=" + h)),
+        Tuple.of(1, Combinators.combine(token, hint).as((t, h) -> "token_type_hint=" + h + "&token=" + t + "&")),
+        Tuple.of(1, token.map(t -> "token=" + t + "&token=" + t)),
+        Tuple.of(1, token.map(t -> "token=" + t + "&token_type_hint=a&token_type_hint=b")),
+        Tuple.of(1, token.map(t -> "client_id=gateway&client_secret=${key.internal}&token=" + t)),
+        Tuple.of(1, token.map(t -> "{\"token\":\"" + t + "\"}")),
+        Tuple.of(1, Arbitraries.of("", "=", "&", "&&&", "token", "TOKEN=${token.alice}", "tok%65n=${token.alice}",
+            "token_type_hint=access_token", "a=1&b=2", "%", "%zz=%zz")),
+        Tuple.of(1, Arbitraries.integers().between(5000, 16000).map(n -> "token=lk_" + "A".repeat(n))),
+        Tuple.of(1, Arbitraries.integers().between(100, 400).map(n -> "a=1&".repeat(n) + "token=${token.alice}")));
   }
 
   private static Arbitrary<String> deepNesting() {

@@ -12,6 +12,7 @@ import io.latchkey.testing.TestPostgres;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -73,6 +74,24 @@ class NoSecretsIT {
       bodies.append(api.get("/api/v1/user/me", "Bearer-looking-garbage " + unknown).body());
       bodies.append(api.post("/api/v1/internal/sessions/introspect", INTERNAL, new JsonObject().put("token", token).encode()).body());
       bodies.append(api.post("/api/v1/internal/sessions/introspect", INTERNAL, "{\"token\":\"" + unknown + "\"").body());
+      // the OAuth endpoints (SPEC §5e): forms, HTTP Basic, and forms the body decoder itself refuses
+      String oauthToken = created(api.post("/api/v1/internal/sessions", INTERNAL, identity("oauth@example.com").encode()))
+          .getString("token");
+      secrets.add(oauthToken);
+      String basic = "Basic " + Base64.getEncoder().encodeToString(("gateway:" + INTERNAL).getBytes(StandardCharsets.UTF_8));
+      secrets.add(basic.substring("Basic ".length()));
+      for (String form : List.of("token=" + oauthToken + "&token_type_hint=access_token", "token=" + unknown + "%zz",
+          "token=" + oauthToken + "&token=" + oauthToken, "token=" + unknown + "%", "{\"token\":\"" + oauthToken + "\"}")) {
+        bodies.append(api.send("POST", "/api/v1/internal/sessions/introspect", null, form, "Authorization", basic,
+            "Content-Type", "application/x-www-form-urlencoded").body());
+      }
+      bodies.append(api.send("POST", "/api/v1/internal/sessions/introspect?token=" + unknown, null, "token=" + unknown,
+          "Authorization", basic, "Content-Type", "application/x-www-form-urlencoded").body());
+      bodies.append(api.send("POST", "/api/v1/internal/sessions/introspect", null, "token=" + unknown, "Authorization",
+          "Basic " + Base64.getEncoder().encodeToString(("gateway:" + ADMIN + "x").getBytes(StandardCharsets.UTF_8)),
+          "Content-Type", "application/x-www-form-urlencoded").body());
+      bodies.append(api.send("POST", "/api/v1/internal/sessions/revoke", null, "token=" + oauthToken, "Authorization", basic,
+          "Content-Type", "application/x-www-form-urlencoded").body());
       bodies.append(api.get("/api/v1/user/me", INTERNAL, "X-User-ID", plain.getString("account_id")).body());
       bodies.append(api.get("/api/v1/user/me", ADMIN, "X-User-ID", plain.getString("account_id")).body());
       bodies.append(api.get("/api/v1/admin/accounts/" + plain.getString("account_id"), ADMIN).body());
@@ -110,7 +129,7 @@ class NoSecretsIT {
           assertThat(emitted).doesNotContain(secret);
         }
         assertThat(emitted).doesNotContain("Bearer lk_").doesNotContainIgnoringCase("authorization: bearer ");
-        for (String token2 : List.of(token, boundToken, unknown)) {
+        for (String token2 : List.of(token, boundToken, unknown, oauthToken)) {
           assertThat(emitted).as("not even the random part of a token").doesNotContain(token2.substring(3));
         }
       }

@@ -108,6 +108,15 @@ public final class EventBusSessionService implements SessionService {
   }
 
   @Override
+  public Future<Boolean> revokeToken(String token, Actor actor, String reason) {
+    TokenHash hash = Tokens.hashIfWellFormed(token);
+    if (hash == null) {
+      return Future.succeededFuture(false);
+    }
+    return ask(SessionAddresses.REVOKE_TOKEN, () -> new Requests.RevokeToken(hash, actor, reason));
+  }
+
+  @Override
   public Future<List<UUID>> revokeAll(UUID accountId, UUID keep, Actor actor, String reason) {
     return ask(SessionAddresses.REVOKE_ALL, () -> new Requests.RevokeAll(accountId, keep, actor, reason));
   }

@@ -87,6 +87,13 @@ public final class PgSessionStore implements SessionStore {
   }
 
   @Override
+  public Future<Revoked> revokeByHash(TokenHash tokenHash, String reason, String by) {
+    return pool.preparedQuery(SessionQueries.REVOKE_BY_HASH)
+        .execute(Tuple.of(Buffer.buffer(tokenHash.bytes()), reason, by))
+        .map(rows -> rows.size() == 0 ? null : toRevoked(rows.iterator().next()));
+  }
+
+  @Override
   public Future<List<Revoked>> revokeAll(UUID accountId, UUID keep, String reason, String by) {
     return pool.preparedQuery(SessionQueries.REVOKE_ALL).execute(Tuple.of(accountId, keep, reason, by))
         .map(rows -> {

@@ -78,6 +78,15 @@ final class Requests {
     }
   }
 
+  /** RFC 7009: the session a token opens, by the token's hash (the token itself never travels). */
+  record RevokeToken(TokenHash tokenHash, Actor actor, String reason) {
+    RevokeToken {
+      Objects.requireNonNull(tokenHash, "token_hash");
+      Objects.requireNonNull(actor, "actor");
+      checkReason(reason);
+    }
+  }
+
   record RevokeAll(UUID accountId, UUID keep, Actor actor, String reason) {
     RevokeAll {
       Objects.requireNonNull(accountId, "account_id");

@@ -62,6 +62,17 @@ final class Revocations {
     });
   }
 
+  /** RFC 7009: true when this call revoked an active session; an unknown or already revoked token is false. */
+  Future<Boolean> revokeToken(Requests.RevokeToken request) {
+    return store.revokeByHash(request.tokenHash(), request.reason(), request.actor().wireName()).map(revoked -> {
+      if (revoked == null) {
+        return false;
+      }
+      broadcast(new Invalidation(revoked.revokedAtMs(), null, List.of(revoked)));
+      return true;
+    });
+  }
+
   Future<List<UUID>> revokeAll(Requests.RevokeAll request) {
     UUID accountId = request.accountId();
     return store.revokeAll(accountId, request.keep(), request.reason(), request.actor().wireName()).map(revoked -> {

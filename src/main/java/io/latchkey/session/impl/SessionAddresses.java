@@ -33,6 +33,8 @@ public final class SessionAddresses {
   public static final String LIST = PREFIX + "list";
   /** {@link Requests.Revoke}; reply a {@link io.latchkey.session.Revocation}. */
   public static final String REVOKE = PREFIX + "revoke";
+  /** {@link Requests.RevokeToken}; reply a {@code Boolean}: whether this call revoked an active session. */
+  public static final String REVOKE_TOKEN = PREFIX + "revoke-token";
   /** {@link Requests.RevokeAll}; reply the {@code List<UUID>} of sessions revoked. */
   public static final String REVOKE_ALL = PREFIX + "revoke-all";
   /** {@link Requests.GetAccount}; reply an {@link io.latchkey.account.Account}. */

@@ -44,6 +44,13 @@ final class SessionQueries {
        WHERE session_id = $1 AND status = 'active' AND ($2::uuid IS NULL OR account_id = $2)
       RETURNING session_id, account_id, token_hash, revoked_at""";
 
+  /** RFC 7009 revocation: by the token's hash (unique index sessions_token_hash_key), only an active one. */
+  static final String REVOKE_BY_HASH = """
+      UPDATE sessions
+         SET status = 'revoked', revoked_at = clock_timestamp(), revoked_reason = $2, revoked_by = $3
+       WHERE token_hash = $1 AND status = 'active'
+      RETURNING session_id, account_id, token_hash, revoked_at""";
+
   static final String REVOKE_ALL = """
       UPDATE sessions
          SET status = 'revoked', revoked_at = clock_timestamp(), revoked_reason = $3, revoked_by = $4

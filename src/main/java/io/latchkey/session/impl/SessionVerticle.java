@@ -84,6 +84,7 @@ public final class SessionVerticle extends VerticleBase {
             serve(bus, SessionAddresses.LIST, Requests.ListSessions.class,
                 request -> sessions.listByAccount(request.accountId(), request.activeOnly())),
             serve(bus, SessionAddresses.REVOKE, Requests.Revoke.class, revocations::revoke),
+            serve(bus, SessionAddresses.REVOKE_TOKEN, Requests.RevokeToken.class, revocations::revokeToken),
             serve(bus, SessionAddresses.REVOKE_ALL, Requests.RevokeAll.class, revocations::revokeAll),
             serve(bus, SessionAddresses.ACCOUNT_GET, Requests.GetAccount.class, accountRequests::get),
             serve(bus, SessionAddresses.ACCOUNT_FIND_OR_CREATE, Requests.FindOrCreateAccount.class,
