@@ -4,6 +4,7 @@ import io.latchkey.account.Identity;
 import io.latchkey.account.InvalidIdentityException;
 import io.latchkey.auth.ApiKeyAuthProvider;
 import io.latchkey.auth.Caller;
+import io.latchkey.session.Actor;
 import io.latchkey.session.SessionFailure;
 import io.latchkey.session.SessionService;
 import io.vertx.core.Future;
@@ -32,6 +33,8 @@ final class InternalApi {
     routes.post("/sessions", api::createSession).consumes("application/json");
     routes.post("/sessions/introspect", api::introspect).consumes("application/json");
     routes.get("/sessions/:id", api::sessionRecord);
+    routes.post("/accounts/:id/identities", ctx -> AccountLinks.link(ctx, sessions, Actor.INTERNAL))
+        .consumes("application/json");
     return router;
   }
 
