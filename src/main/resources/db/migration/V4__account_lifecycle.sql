@@ -6,15 +6,18 @@
 -- sessions.revoked_at, so a node that missed the broadcast of an erasure still drops the erased sessions.
 -- The functions pin search_path to this schema (the one Flyway migrates), so they work from any connection.
 
--- UUIDv7 on the database's clock (PostgreSQL 17 has none built in): 48 bits of Unix milliseconds, then the
--- random bits of a v4 UUID with the version nibble turned into 7.
+-- UUIDv7 on the database's clock (PostgreSQL 17 has none built in): 48 bits of Unix milliseconds, the
+-- version, 12 bits of the microseconds within the millisecond (RFC 9562 §6.2, method 3: events of one
+-- transaction sort in the order they were written), then the random bits and variant of a v4 UUID.
 CREATE FUNCTION uuid7_now() RETURNS uuid
     LANGUAGE sql VOLATILE PARALLEL SAFE
     SET search_path FROM CURRENT
 AS $$
-    SELECT encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid())
-        PLACING substring(int8send(floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint) FROM 3)
-        FROM 1 FOR 6), 52, 1), 53, 1), 'hex')::uuid
+    SELECT encode(substring(int8send(us / 1000) FROM 3)
+                  || set_byte(set_byte('\x0000'::bytea, 0, (112 | (sub >> 8))::int), 1, (sub & 255)::int)
+                  || substring(uuid_send(gen_random_uuid()) FROM 9), 'hex')::uuid
+      FROM (SELECT us, (us % 1000) * 4096 / 1000 AS sub
+              FROM (SELECT floor(extract(epoch FROM clock_timestamp()) * 1000000)::bigint AS us) now) t
 $$;
 
 -- One row per admin action and per revocation. No foreign keys: an erased account's events stay, naming
