@@ -43,11 +43,12 @@ public interface SessionService {
 
   /**
    * Finds or creates the identity's account and opens a session on it; the token is generated and hashed
-   * here. INVALID_REQUEST for a key that is not 32 bytes or a device label over 200 characters.
+   * here. INVALID_REQUEST for a key that is not 32 bytes or a device label over 200 characters;
+   * ACCOUNT_DISABLED when the account is disabled (nothing is created).
    */
   Future<CreatedSession> create(Identity identity, byte[] clientPublicKey, String device);
 
-  /** Opens a session on an existing account; ACCOUNT_NOT_FOUND otherwise. */
+  /** Opens a session on an existing, active account; ACCOUNT_NOT_FOUND, ACCOUNT_DISABLED otherwise. */
   Future<CreatedSession> create(UUID accountId, byte[] clientPublicKey, String device);
 
   /**

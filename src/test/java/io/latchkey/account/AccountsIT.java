@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.latchkey.db.DatabaseTarget;
 import io.latchkey.db.Migrations;
-import io.latchkey.session.CreatedSession;
 import io.latchkey.session.Actor;
+import io.latchkey.session.CreatedSession;
 import io.latchkey.session.SessionFailure;
 import io.latchkey.session.SessionService;
 import io.latchkey.session.impl.SessionAddresses;

@@ -1,11 +1,11 @@
 package io.latchkey.account.impl;
 
 import io.latchkey.account.Account;
+import io.latchkey.account.AccountNotFoundException;
 import io.latchkey.account.AccountPage;
+import io.latchkey.account.AccountStore;
 import io.latchkey.account.AuditEvent;
 import io.latchkey.account.AuditPage;
-import io.latchkey.account.AccountNotFoundException;
-import io.latchkey.account.AccountStore;
 import io.latchkey.account.Identity;
 import io.latchkey.account.IdentityKind;
 import io.latchkey.account.IdentityNotLinkedException;

@@ -1,10 +1,10 @@
 package io.latchkey.session.impl;
 
 import io.latchkey.account.Account;
-import io.latchkey.account.AccountPage;
-import io.latchkey.account.AuditPage;
 import io.latchkey.account.AccountNotFoundException;
+import io.latchkey.account.AccountPage;
 import io.latchkey.account.AccountStore;
+import io.latchkey.account.AuditPage;
 import io.latchkey.account.Linked;
 import io.latchkey.account.Provisioned;
 import io.latchkey.session.SessionCache;
