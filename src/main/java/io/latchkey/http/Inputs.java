@@ -8,6 +8,7 @@ import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.security.InvalidKeyException;
+import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -111,6 +112,62 @@ final class Inputs {
       throw invalid("The query parameter '" + name + "' is required.");
     }
     return value;
+  }
+
+  /** The default and the largest page of a list ({@code limit}). */
+  static final int PAGE_DEFAULT = 100;
+  static final int PAGE_MAX = 1000;
+
+  /** Whether the query names the parameter at all (even empty). */
+  static boolean hasQuery(RoutingContext ctx, String name) {
+    return !ctx.queryParam(name).isEmpty();
+  }
+
+  /** A query parameter given at most once, or null; a repeated one is a 400 (which one would count?). */
+  static String optionalQuery(RoutingContext ctx, String name) {
+    List<String> values = ctx.queryParam(name);
+    if (values.size() > 1) {
+      throw invalid("The query parameter '" + name + "' must be given at most once.");
+    }
+    return values.isEmpty() ? null : values.get(0);
+  }
+
+  /** {@code limit}: 1 to {@value #PAGE_MAX}, {@value #PAGE_DEFAULT} when absent. */
+  static int limit(RoutingContext ctx) {
+    String text = optionalQuery(ctx, "limit");
+    if (text == null) {
+      return PAGE_DEFAULT;
+    }
+    if (!text.matches("[0-9]{1,4}") || Integer.parseInt(text) < 1 || Integer.parseInt(text) > PAGE_MAX) {
+      throw invalid("The query parameter 'limit' must be an integer from 1 to " + PAGE_MAX + ".");
+    }
+    return Integer.parseInt(text);
+  }
+
+  /** An optional UUID query parameter (a cursor, a filter); null when absent. */
+  static UUID optionalQueryUuid(RoutingContext ctx, String name) {
+    String text = optionalQuery(ctx, name);
+    return text == null ? null : uuid(text, "The query parameter '" + name + "' must be a UUID.");
+  }
+
+  /**
+   * The optional {@code {"reason":"…"}} body of an admin action: no body at all, or a JSON object whose
+   * {@code reason} (if any) follows the device label's rule (printable, at most 200 characters).
+   */
+  static String reason(RoutingContext ctx) {
+    Buffer body = ctx.body().buffer();
+    if (body == null || body.length() == 0) {
+      return null;
+    }
+    JsonObject json = jsonObject(ctx);
+    String reason = optionalString(json, "reason", DeviceLabel.MAX_LENGTH);
+    if (reason != null) {
+      String problem = reason.isEmpty() ? "must not be empty" : DeviceLabel.problem(reason);
+      if (problem != null) {
+        throw invalid("'reason' " + problem + ".");
+      }
+    }
+    return reason;
   }
 
   /**

@@ -44,6 +44,8 @@ final class InternalApi {
     routes.post(INTROSPECT, api::introspect).consumes(TokenParameter.FORM).consumes(TokenParameter.JSON);
     routes.post(REVOKE, api::revokeToken).consumes(TokenParameter.FORM).consumes(TokenParameter.JSON);
     routes.get("/sessions/:id", api::sessionRecord);
+    routes.post("/accounts/:id/identities", ctx -> AccountLinks.link(ctx, sessions, Actor.INTERNAL))
+        .consumes("application/json");
     return router;
   }
 

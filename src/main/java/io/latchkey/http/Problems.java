@@ -15,6 +15,9 @@ final class Problems {
       case SESSION_NOT_FOUND -> Problem.named("session-not-found", 404, "Session not found", detail);
       case ACCOUNT_NOT_FOUND -> Problem.named("account-not-found", 404, "Account not found", detail);
       case IDENTITY_TAKEN -> Problem.named("identity-taken", 409, "Identity belongs to another account", detail);
+      case ACCOUNT_DISABLED -> Problem.named("account-disabled", 403, "Account disabled", detail);
+      case LAST_IDENTITY -> Problem.named("last-identity", 409, "Last identity of the account", detail);
+      case IDENTITY_NOT_FOUND -> Problem.named("identity-not-found", 404, "Identity not linked", detail);
       case INVALID_REQUEST -> Problem.named("invalid-request", 400, "Invalid request", detail);
       case OVERLOADED -> Problem.named("overloaded", 503, "Overloaded", detail);
       case DATABASE_UNAVAILABLE -> Problem.named("unavailable", 503, "Service unavailable", detail);
@@ -63,6 +66,9 @@ final class Problems {
       case SESSION_NOT_FOUND -> "No such session.";
       case ACCOUNT_NOT_FOUND -> "No such account.";
       case IDENTITY_TAKEN -> "The identity belongs to another account.";
+      case ACCOUNT_DISABLED -> "The account is disabled: no session can be created for it.";
+      case LAST_IDENTITY -> "The identity is the account's last one: link another before unlinking it.";
+      case IDENTITY_NOT_FOUND -> "The account does not hold this identity.";
       case INVALID_REQUEST -> "The request is not valid.";
       case OVERLOADED -> "Too many requests are waiting for the database; retry shortly.";
       case DATABASE_UNAVAILABLE -> "The database cannot answer right now.";

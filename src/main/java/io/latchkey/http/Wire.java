@@ -1,6 +1,9 @@
 package io.latchkey.http;
 
 import io.latchkey.account.Account;
+import io.latchkey.account.AccountPage;
+import io.latchkey.account.AuditEvent;
+import io.latchkey.account.AuditPage;
 import io.latchkey.account.Identity;
 import io.latchkey.auth.signature.Ed25519;
 import io.latchkey.session.CachedSession;
@@ -74,12 +77,36 @@ final class Wire {
     return new JsonObject().put("sessions", out);
   }
 
-  /** {@code GET /admin/accounts/…}. */
+  /** {@code GET /admin/accounts/…}, and everywhere an account is returned. */
   static JsonObject adminAccount(Account account) {
     return new JsonObject()
         .put("account_id", account.accountId().toString())
+        .put("status", account.status())
         .put("created_at", time(account.createdAt()))
         .put("identities", identities(account));
+  }
+
+  /** {@code GET /admin/accounts?limit=…&after=…}. */
+  static JsonObject accountPage(AccountPage page) {
+    JsonArray out = new JsonArray(new ArrayList<>(page.accounts().size()));
+    page.accounts().forEach(account -> out.add(adminAccount(account)));
+    return new JsonObject().put("accounts", out).put("next", page.next() == null ? null : page.next().toString());
+  }
+
+  /** {@code GET /admin/audit}. */
+  static JsonObject auditPage(AuditPage page) {
+    JsonArray out = new JsonArray(new ArrayList<>(page.events().size()));
+    for (AuditEvent event : page.events()) {
+      out.add(new JsonObject()
+          .put("event_id", event.eventId().toString())
+          .put("at", time(event.at()))
+          .put("actor", event.actor())
+          .put("action", event.action())
+          .put("account_id", event.accountId() == null ? null : event.accountId().toString())
+          .put("session_id", event.sessionId() == null ? null : event.sessionId().toString())
+          .put("reason", event.reason()));
+    }
+    return new JsonObject().put("events", out).put("next", page.next() == null ? null : page.next().toString());
   }
 
   /** {@code GET /internal/sessions/{id}}: the record a gateway cache needs (seed 002's Record). */

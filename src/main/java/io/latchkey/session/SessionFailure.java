@@ -18,7 +18,13 @@ public enum SessionFailure {
   /** No such account. */
   ACCOUNT_NOT_FOUND(5, 404),
   /** Too many cache misses are already waiting for the database: shed instead of queueing. */
-  OVERLOADED(6, 503);
+  OVERLOADED(6, 503),
+  /** The account is disabled: no session may be created for it. */
+  ACCOUNT_DISABLED(7, 403),
+  /** Unlinking would leave the account without an identity. */
+  LAST_IDENTITY(8, 409),
+  /** The account does not hold the identity. */
+  IDENTITY_NOT_FOUND(9, 404);
 
   private final int code;
   private final int httpStatus;

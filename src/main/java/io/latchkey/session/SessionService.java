@@ -1,7 +1,10 @@
 package io.latchkey.session;
 
 import io.latchkey.account.Account;
+import io.latchkey.account.AccountPage;
+import io.latchkey.account.AuditPage;
 import io.latchkey.account.Identity;
+import io.latchkey.account.Linked;
 import io.latchkey.account.Provisioned;
 import io.latchkey.session.impl.EventBusSessionService;
 import io.vertx.core.Future;
@@ -40,11 +43,12 @@ public interface SessionService {
 
   /**
    * Finds or creates the identity's account and opens a session on it; the token is generated and hashed
-   * here. INVALID_REQUEST for a key that is not 32 bytes or a device label over 200 characters.
+   * here. INVALID_REQUEST for a key that is not 32 bytes or a device label over 200 characters;
+   * ACCOUNT_DISABLED when the account is disabled (nothing is created).
    */
   Future<CreatedSession> create(Identity identity, byte[] clientPublicKey, String device);
 
-  /** Opens a session on an existing account; ACCOUNT_NOT_FOUND otherwise. */
+  /** Opens a session on an existing, active account; ACCOUNT_NOT_FOUND, ACCOUNT_DISABLED otherwise. */
   Future<CreatedSession> create(UUID accountId, byte[] clientPublicKey, String device);
 
   /**
@@ -96,10 +100,46 @@ public interface SessionService {
   Future<Provisioned> findOrCreateAccount(Identity identity);
 
   /**
-   * Links another identity to an account (idempotent for the same account); IDENTITY_TAKEN if another
-   * account holds it, ACCOUNT_NOT_FOUND. Every node drops its cached copy of the account.
+   * Links another identity to an account, audited as {@code actor}'s: {@link Linked#newlyLinked()} false when
+   * the account already held it; IDENTITY_TAKEN if another account holds it (of concurrent claims exactly one
+   * wins), ACCOUNT_NOT_FOUND. Every node drops its cached copy of the account.
    */
-  Future<Void> linkIdentity(UUID accountId, Identity identity);
+  Future<Linked> linkIdentity(UUID accountId, Identity identity, Actor actor);
+
+  /**
+   * Removes an identity from an account, audited; IDENTITY_NOT_FOUND if the account does not hold it,
+   * LAST_IDENTITY if it is the account's only one, ACCOUNT_NOT_FOUND. Every node drops its cached copy.
+   */
+  Future<Void> unlinkIdentity(UUID accountId, Identity identity, Actor actor);
+
+  /**
+   * Disables an account: in one transaction its status, an audit event and the revocation of every active
+   * session (reason {@code reason}); then the revocation is applied and broadcast like any revoke-all, and
+   * every node drops its cached copy of the account. From then on every create for it is ACCOUNT_DISABLED; a
+   * create racing the disable either commits first (and is revoked by it) or is refused. Idempotent.
+   *
+   * @return the ids of the sessions this call revoked; ACCOUNT_NOT_FOUND
+   */
+  Future<List<UUID>> disableAccount(UUID accountId, Actor actor, String reason);
+
+  /** Lets sessions be created for the account again (its revoked sessions stay revoked), audited. Idempotent. */
+  Future<Void> enableAccount(UUID accountId, Actor actor);
+
+  /**
+   * Erases an account: its row, identities and sessions are deleted in one transaction, with an audit event
+   * naming the account id only; the sessions that were active are logged as revoked (so a node that missed
+   * the broadcast catches up through the safety net), then applied and broadcast. ACCOUNT_NOT_FOUND.
+   */
+  Future<Void> deleteAccount(UUID accountId, Actor actor);
+
+  /** Accounts oldest first (by id) after {@code after} (nullable), at most {@code limit} (1..1000). */
+  Future<AccountPage> accounts(UUID after, int limit);
+
+  /**
+   * Audit events oldest first (by id) after {@code after} (nullable), at most {@code limit} (1..1000); one
+   * account's when {@code accountId} is given.
+   */
+  Future<AuditPage> auditEvents(UUID accountId, UUID after, int limit);
 
   /**
    * Succeeds when PostgreSQL answered a ping through the verticle's pool; DATABASE_UNAVAILABLE otherwise.

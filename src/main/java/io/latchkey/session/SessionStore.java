@@ -4,6 +4,7 @@ import io.latchkey.account.Identity;
 import io.latchkey.session.impl.PgSessionStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -20,10 +21,10 @@ public interface SessionStore {
   Future<Void> ping();
 
   /**
-   * Inserts an active session.
+   * Inserts an active session for an active account.
    *
    * @return the stored row; a failed future with {@link io.latchkey.account.AccountNotFoundException} if
-   *     the account does not exist
+   *     the account does not exist, {@link io.latchkey.account.AccountDisabledException} if it is disabled
    */
   Future<SessionRecord> insert(UUID sessionId, UUID accountId, TokenHash tokenHash, byte[] clientPublicKey,
       String device);
@@ -32,7 +33,8 @@ public interface SessionStore {
    * Inserts an active session for the account that owns {@code identity}, finding the account and inserting
    * in one statement (the common case of a session for a known identity: one round trip).
    *
-   * @return the stored row, or {@code null} if no account has this identity (nothing is inserted)
+   * @return the stored row, or {@code null} if no account has this identity or its account is disabled
+   *     (nothing is inserted)
    */
   Future<SessionRecord> insertForIdentity(UUID sessionId, Identity identity, TokenHash tokenHash,
       byte[] clientPublicKey, String device);
@@ -65,6 +67,28 @@ public interface SessionStore {
   Future<List<Revoked>> revokeAll(UUID accountId, UUID keep, String reason, String by);
 
   /**
+   * Disables an account and revokes its active sessions in one transaction that first takes the account's
+   * row lock (so a concurrent create either commits before it, and is revoked here, or inserts nothing),
+   * with an {@code account.disabled} audit event.
+   *
+   * @return the sessions revoked; a failed future with {@link io.latchkey.account.AccountNotFoundException}
+   */
+  Future<List<Revoked>> disableAccount(UUID accountId, String reason, String by);
+
+  /**
+   * Erases an account in one transaction under its row lock: an {@code account.deleted} audit event (the
+   * account id only), then its sessions (the active ones logged as revoked with reason
+   * {@code account-deleted}), its identities and its row.
+   *
+   * @return the sessions that were active; a failed future with
+   *     {@link io.latchkey.account.AccountNotFoundException}
+   */
+  Future<List<Revoked>> deleteAccount(UUID accountId, String by);
+
+  /** Deletes at most {@code limit} revocation-log entries older than {@code retention}; returns how many. */
+  Future<Integer> pruneRevocationLog(Duration retention, int limit);
+
+  /**
    * Writes coalesced {@code last_seen_at} values (session id to epoch ms) in one statement; a value
    * never moves {@code last_seen_at} backwards.
    *
@@ -76,7 +100,7 @@ public interface SessionStore {
   Future<Long> databaseNow();
 
   /**
-   * Revocations recorded after {@code afterMs} (epoch ms), oldest first, at most {@code limit}, with the
+   * Revocations (of sessions still stored or since deleted) recorded after {@code afterMs} (epoch ms), oldest first, at most {@code limit}, with the
    * database's clock at the time of the read.
    */
   Future<RevocationPage> revokedAfter(long afterMs, int limit);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.latchkey.db.DatabaseTarget;
 import io.latchkey.db.Migrations;
+import io.latchkey.session.Actor;
 import io.latchkey.session.CreatedSession;
 import io.latchkey.session.SessionFailure;
 import io.latchkey.session.SessionService;
@@ -111,12 +112,13 @@ class AccountsIT {
     UUID carol = findOrCreate("email", "carol@example.com").accountId();
     Identity telegram = Identity.parse("telegram", "42424242");
 
-    client.linkIdentity(alice, telegram).await();
-    client.linkIdentity(alice, telegram).await();
+    assertThat(client.linkIdentity(alice, telegram, Actor.ADMIN).await().newlyLinked()).isTrue();
+    assertThat(client.linkIdentity(alice, telegram, Actor.ADMIN).await().newlyLinked()).isFalse();
 
-    assertThat(SessionNode.failureOf(client.linkIdentity(carol, telegram))).isEqualTo(SessionFailure.IDENTITY_TAKEN);
-    assertThat(SessionNode.failureOf(client.linkIdentity(UUID.randomUUID(), Identity.parse("email", "nobody@example.com"))))
-        .isEqualTo(SessionFailure.ACCOUNT_NOT_FOUND);
+    assertThat(SessionNode.failureOf(client.linkIdentity(carol, telegram, Actor.ADMIN)))
+        .isEqualTo(SessionFailure.IDENTITY_TAKEN);
+    assertThat(SessionNode.failureOf(client.linkIdentity(UUID.randomUUID(), Identity.parse("email", "nobody@example.com"),
+        Actor.ADMIN))).isEqualTo(SessionFailure.ACCOUNT_NOT_FOUND);
 
     Account byTelegram = client.account(telegram).await();
     assertThat(byTelegram.accountId()).isEqualTo(alice);
@@ -132,7 +134,7 @@ class AccountsIT {
     UUID id = findOrCreate("email", "cached@example.com").accountId();
     assertThat(client.account(id).await().identities()).hasSize(1);
 
-    client.linkIdentity(id, Identity.parse("telegram", "9090909")).await();
+    client.linkIdentity(id, Identity.parse("telegram", "9090909"), Actor.INTERNAL).await();
 
     assertThat(client.account(id).await().identities()).hasSize(2);
   }

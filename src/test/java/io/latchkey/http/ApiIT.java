@@ -510,7 +510,8 @@ class ApiIT {
       JsonObject byId = Api.json(api.get("/api/v1/admin/accounts/" + id, ADMIN));
       JsonObject byIdentity = Api.json(api.get("/api/v1/admin/accounts?kind=email&subject=Admin-View@example.com", ADMIN));
 
-      assertThat(byId.fieldNames()).containsExactlyInAnyOrder("account_id", "created_at", "identities");
+      assertThat(byId.fieldNames()).containsExactlyInAnyOrder("account_id", "status", "created_at", "identities");
+      assertThat(byId.getString("status")).isEqualTo("active");
       assertThat(byId.getString("account_id")).isEqualTo(id);
       assertThat(byIdentity).isEqualTo(byId);
       assertProblem(api.get("/api/v1/admin/accounts/" + UUID.randomUUID(), ADMIN), 404);

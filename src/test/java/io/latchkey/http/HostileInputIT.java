@@ -499,8 +499,19 @@ class HostileInputIT {
       values.put("account.tg", identity("telegram", "4242").getString("account_id"));
     }
 
-    /** Re-creates what an accepted write spent. */
+    /** Re-creates what an accepted write spent: an account disabled is enabled, an erased one made anew. */
     void renew() throws Exception {
+      for (String account : List.of("account.alice", "account.bound", "account.dormant")) {
+        try (PreparedStatement ps = jdbc.prepareStatement("SELECT status FROM accounts WHERE account_id = ?")) {
+          ps.setObject(1, UUID.fromString(values.get(account)));
+          try (ResultSet rs = ps.executeQuery()) {
+            if (rs.next() && rs.getString(1).equals("disabled")) {
+              assertThat(api.post("/api/v1/admin/accounts/" + values.get(account) + "/enable", ADMIN, null).statusCode())
+                  .isEqualTo(200);
+            }
+          }
+        }
+      }
       if (!active(values.get("session.alice"))) {
         newAlice();
       }

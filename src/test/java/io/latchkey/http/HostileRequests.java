@@ -71,10 +71,10 @@ final class HostileRequests {
   // ---------------------------------------------------------------------------------------------------
   // The routes
 
-  enum Query { NONE, KEEP_CURRENT, IDENTITY }
+  enum Query { NONE, KEEP_CURRENT, IDENTITY, PAGE, AUDIT }
 
   /** {@code TOKEN}: introspection and revocation, a form ({@code token=…}) or JSON ({@code {"token"}}). */
-  enum BodyKind { NONE, CREATE, TOKEN, LOGIN_EMAIL, LOGIN_VERIFY, LOGIN_TELEGRAM }
+  enum BodyKind { NONE, CREATE, TOKEN, LOGIN_EMAIL, LOGIN_VERIFY, LOGIN_TELEGRAM, IDENTITY, REASON }
 
   /** A route of the API as openapi.json lists it; {@code {id}} is where an id goes. */
   record Route(String method, String path, Query query, BodyKind body) {}
@@ -97,11 +97,19 @@ final class HostileRequests {
       new Route("POST", "/api/v1/internal/sessions/introspect", Query.NONE, BodyKind.TOKEN),
       new Route("POST", "/api/v1/internal/sessions/revoke", Query.NONE, BodyKind.TOKEN),
       new Route("GET", "/api/v1/internal/sessions/{id}", Query.NONE, BodyKind.NONE),
+      new Route("POST", "/api/v1/internal/accounts/{id}/identities", Query.NONE, BodyKind.IDENTITY),
       new Route("GET", "/api/v1/admin/accounts", Query.IDENTITY, BodyKind.NONE),
+      new Route("GET", "/api/v1/admin/accounts", Query.PAGE, BodyKind.NONE),
       new Route("GET", "/api/v1/admin/accounts/{id}", Query.NONE, BodyKind.NONE),
+      new Route("DELETE", "/api/v1/admin/accounts/{id}", Query.NONE, BodyKind.NONE),
+      new Route("POST", "/api/v1/admin/accounts/{id}/disable", Query.NONE, BodyKind.REASON),
+      new Route("POST", "/api/v1/admin/accounts/{id}/enable", Query.NONE, BodyKind.NONE),
+      new Route("POST", "/api/v1/admin/accounts/{id}/identities", Query.NONE, BodyKind.IDENTITY),
+      new Route("DELETE", "/api/v1/admin/accounts/{id}/identities/{kind}/{subject}", Query.NONE, BodyKind.NONE),
       new Route("GET", "/api/v1/admin/accounts/{id}/sessions", Query.NONE, BodyKind.NONE),
       new Route("POST", "/api/v1/admin/accounts/{id}/sessions/revoke", Query.NONE, BodyKind.NONE),
-      new Route("DELETE", "/api/v1/admin/sessions/{id}", Query.NONE, BodyKind.NONE));
+      new Route("DELETE", "/api/v1/admin/sessions/{id}", Query.NONE, BodyKind.NONE),
+      new Route("GET", "/api/v1/admin/audit", Query.AUDIT, BodyKind.NONE));
 
   private static final Map<String, Set<String>> METHODS_BY_PATH = ROUTES.stream().collect(
       Collectors.groupingBy(Route::path, Collectors.mapping(Route::method, Collectors.toSet())));
@@ -220,6 +228,10 @@ final class HostileRequests {
     Arbitrary<String> filled = route.path().contains("{id}")
         ? ids().map(id -> route.path().replace("{id}", id))
         : Arbitraries.just(route.path());
+    if (route.path().contains("{kind}")) {
+      filled = Combinators.combine(filled, pathIdentity()).as((path, identity) ->
+          path.replace("{kind}/{subject}", identity));
+    }
     return Arbitraries.frequencyOf(
         Tuple.of(5, filled),
         Tuple.of(2, Combinators.combine(filled, pathMutation()).as((path, mutation) -> mutation.apply(path))));
@@ -282,9 +294,29 @@ final class HostileRequests {
         segment().map(s -> p -> s + p));
   }
 
+  /** {@code limit} and a cursor: in range, out of it, not numbers, not UUIDs, repeated. */
+  private static Arbitrary<String> page(String cursorName) {
+    Arbitrary<String> limit = Arbitraries.of("1", "2", "100", "1000", "0", "1001", "-1", "01", "1e2", "", "x", "%31",
+        "99999999999999999999", "1&limit=2").map(v -> "limit=" + v);
+    Arbitrary<String> cursor = Arbitraries.frequencyOf(
+        Tuple.of(3, ids()),
+        Tuple.of(1, Arbitraries.of("", "00000000-0000-0000-0000-000000000000", "${account.alice}&" + cursorName + "=x")))
+        .map(v -> cursorName + "=" + v);
+    return Arbitraries.frequencyOf(
+        Tuple.of(2, Combinators.combine(limit, cursor).as((l, c) -> l + "&" + c)),
+        Tuple.of(1, limit),
+        Tuple.of(1, cursor),
+        Tuple.of(1, Arbitraries.just(null)));
+  }
+
   private static Arbitrary<String> query(Query query) {
     return switch (query) {
       case NONE -> Arbitraries.just(null);
+      case PAGE -> page("after");
+      case AUDIT -> Arbitraries.frequencyOf(
+          Tuple.of(3, page("after")),
+          Tuple.of(2, Combinators.combine(ids(), page("after")).as((id, p) -> "account_id=" + id + (p == null ? "" : "&" + p))),
+          Tuple.of(1, Arbitraries.of("account_id=", "account_id=${account.alice}&account_id=${account.bound}")));
       case KEEP_CURRENT -> Arbitraries.frequencyOf(
           Tuple.of(2, Arbitraries.just(null)),
           Tuple.of(5, Arbitraries.of("true", "false", "TRUE", "True", "1", "0", "", "yes", "%74rue", "true%00",
@@ -311,6 +343,18 @@ final class HostileRequests {
             Tuple.of(1, Arbitraries.just(null)));
       }
     };
+  }
+
+  /** {@code kind/subject} of an unlink path: the fixtures' identities as they are or bent, and broken ones. */
+  private static Arbitrary<String> pathIdentity() {
+    Arbitrary<String> kind = Arbitraries.of("email", "email", "telegram", "EMAIL", "fax", "", "%00", "ema%69l", "email%2F");
+    Arbitrary<String> subject = Arbitraries.frequencyOf(
+        Tuple.of(3, Arbitraries.of("${email.alice}", "${email.alice:upper}", "${email.alice:pct}", "${email.dormant}",
+            "Alice%40Example.com", "nobody@example.com", "not-an-email", "4242", "-5", "007", "%00", "%zz", "%2F", "a%2Fb@example.com",
+            "", "kiss@m%C3%BCnchen.de", "kiss@xn--mnchen-3ya.de", "a%E2%80%8B@example.com")),
+        Tuple.of(1, segment()),
+        Tuple.of(1, unicodeEdge().map(u -> pct(u + "@example.com"))));
+    return Combinators.combine(kind, subject).as((k, v) -> k + "/" + v);
   }
 
   private static Arbitrary<String> junkQuery() {
@@ -498,6 +542,10 @@ final class HostileRequests {
           Tuple.of(1, Arbitraries.just(Body.NONE)));
       case LOGIN_TELEGRAM -> Arbitraries.frequencyOf(Tuple.of(6, telegramBody().map(Body::of)), Tuple.of(3, anyBody()),
           Tuple.of(1, Arbitraries.just(Body.NONE)));
+      case IDENTITY -> Arbitraries.frequencyOf(Tuple.of(6, identityValue().map(Body::of)), Tuple.of(3, anyBody()),
+          Tuple.of(1, Arbitraries.just(Body.NONE)));
+      case REASON -> Arbitraries.frequencyOf(Tuple.of(4, reasonBody().map(Body::of)), Tuple.of(3, anyBody()),
+          Tuple.of(3, Arbitraries.just(Body.NONE)));
     };
   }
 
@@ -551,8 +599,8 @@ final class HostileRequests {
             "${account.alice}", "${session.alice}", "email", "telegram", "${email.alice}", "12345", "").map(HostileRequests::quote)));
   }
 
-  /** A create-session body: the right shape with at least one part wrong, and now and then all of it right. */
-  static Arbitrary<String> createBody() {
+  /** An identity object ({@code {"kind","subject"}}) with its parts wrong in every way, and now and then right. */
+  static Arbitrary<String> identityValue() {
     Arbitrary<String> kind = Arbitraries.of("\"email\"", "\"email\"", "\"telegram\"", "\"Email\"", "\"EMAIL\"",
         "\"phone\"", "\"\"", "null", "42", "[]", "{}", "\"email\\u0000\"", "\"telegram \"");
     Arbitrary<String> subject = Arbitraries.frequencyOf(
@@ -571,6 +619,12 @@ final class HostileRequests {
         Tuple.of(1, subject.map(s -> "{\"subject\":" + s + "}")),
         Tuple.of(1, kind.map(k -> "{\"kind\":" + k + "}")),
         Tuple.of(1, Arbitraries.of("null", "\"email\"", "42", "[]", "{}", "[{\"kind\":\"email\",\"subject\":\"a@example.com\"}]")));
+    return identity;
+  }
+
+  /** A create-session body: the right shape with at least one part wrong, and now and then all of it right. */
+  static Arbitrary<String> createBody() {
+    Arbitrary<String> identity = identityValue();
     Arbitrary<String> key = Arbitraries.frequencyOf(
         Tuple.of(2, Arbitraries.bytes().array(byte[].class).ofSize(32).map(b -> quote(Base64.getEncoder().encodeToString(b)))),
         Tuple.of(2, Arbitraries.bytes().array(byte[].class).ofMaxSize(60).map(b -> quote(Base64.getEncoder().encodeToString(b)))),
@@ -659,6 +713,20 @@ final class HostileRequests {
         Tuple.of(4, initData.map(i -> "{\"init_data\":" + i + "}")),
         Tuple.of(1, Combinators.combine(widget, initData).as((w, i) -> "{\"widget\":" + w + ",\"init_data\":" + i + "}")),
         Tuple.of(1, Arbitraries.of("{}", "{\"widget\":null}", "{\"init_data\":null}", "{\"widget\":\"x\"}")));
+  }
+
+  /** {@code POST /admin/accounts/{id}/disable}: an optional {"reason"} of every shape. */
+  static Arbitrary<String> reasonBody() {
+    Arbitrary<String> reason = Arbitraries.frequencyOf(
+        Tuple.of(2, Arbitraries.of("\"fraud\"", "\"\"", "null", "42", "[]", "{}", "\"\\u0000\"", "\"a\\u202eb\"",
+            "\"\\ud800\"", "\"line\\nbreak\"")),
+        Tuple.of(1, Arbitraries.integers().between(195, 205).map(n -> quote("r".repeat(n)))),
+        Tuple.of(1, Arbitraries.integers().between(95, 105).map(n -> quote("\ud83d\udcf1".repeat(n)))),
+        Tuple.of(2, unicodeEdge().map(HostileRequests::quote)));
+    return Arbitraries.frequencyOf(
+        Tuple.of(5, reason.map(r -> "{\"reason\":" + r + "}")),
+        Tuple.of(1, reason.map(r -> "{\"reason\":" + r + ",\"extra\":1}")),
+        Tuple.of(1, Arbitraries.of("{}", "{\"Reason\":\"x\"}")));
   }
 
   static Arbitrary<String> introspectBody() {

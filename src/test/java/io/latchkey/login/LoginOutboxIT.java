@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LoginOutboxIT {
 
   private static final Duration START = Duration.ofSeconds(90);
+  private static final String ADMIN = "outbox-admin-key-0123456789";
 
   @TempDir
   static Path workDir;
@@ -42,7 +43,7 @@ class LoginOutboxIT {
   static void start() throws Exception {
     node = NodeProcess.start(workDir, Map.of("DATA_DIR", workDir.resolve("data").toString(), "HTTP_HOST", "127.0.0.1",
         "HTTP_PORT", "0", "TELEGRAM_BOT_ID", Long.toString(TelegramVectors.BOT_ID),
-        "TELEGRAM_PUBLIC_KEY", TelegramVectors.TEST_PUBLIC_KEY));
+        "TELEGRAM_PUBLIC_KEY", TelegramVectors.TEST_PUBLIC_KEY, "ADMIN_API_KEYS", ADMIN));
     api = new Api(HttpProbe.awaitReady(node.awaitListening(START), START).uri().getPort());
   }
 
@@ -101,5 +102,30 @@ class LoginOutboxIT {
     JsonObject widget = new JsonObject(TelegramVectors.WIDGET);
     LoginIT.assertProblem(api.post("/api/v1/public/login/telegram", null, new JsonObject().put("widget", widget).encode()),
         503, "login-method-unavailable");
+  }
+
+  @Test
+  @DisplayName("a login to a disabled account is 403 account-disabled and creates nothing; enabled, it signs in again")
+  void aDisabledAccountCannotSignIn() throws Exception {
+    HttpResponse<String> first = api.post("/api/v1/public/login/telegram", null, telegramLogin(7002));
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+    String account = Api.json(first).getString("account_id");
+    assertThat(api.post("/api/v1/admin/accounts/" + account + "/disable", ADMIN, null).statusCode()).isEqualTo(200);
+
+    LoginIT.assertProblem(api.post("/api/v1/public/login/telegram", null, telegramLogin(7002)), 403, "account-disabled");
+    assertThat(api.get("/api/v1/user/me", Api.json(first).getString("token")).statusCode()).isEqualTo(401);
+
+    assertThat(api.post("/api/v1/admin/accounts/" + account + "/enable", ADMIN, null).statusCode()).isEqualTo(200);
+    HttpResponse<String> again = api.post("/api/v1/public/login/telegram", null, telegramLogin(7002));
+    assertThat(again.statusCode()).as(again.body()).isEqualTo(201);
+    assertThat(Api.json(again).getString("account_id")).isEqualTo(account);
+  }
+
+  /** A fresh Mini App login of the user, signed with the configured Ed25519 key (each one distinct: a new nonce). */
+  private static String telegramLogin(long user) throws Exception {
+    return new JsonObject().put("init_data", TelegramSigner.initDataSigned(TelegramVectors.BOT_ID,
+        HexFormat.of().parseHex(TelegramVectors.TEST_SECRET_KEY),
+        Map.of("user", "{\"id\":" + user + "}", "auth_date", Long.toString(Instant.now().getEpochSecond()),
+            "query_id", java.util.UUID.randomUUID().toString()))).encode();
   }
 }

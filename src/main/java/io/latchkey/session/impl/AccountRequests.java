@@ -2,7 +2,10 @@ package io.latchkey.session.impl;
 
 import io.latchkey.account.Account;
 import io.latchkey.account.AccountNotFoundException;
+import io.latchkey.account.AccountPage;
 import io.latchkey.account.AccountStore;
+import io.latchkey.account.AuditPage;
+import io.latchkey.account.Linked;
 import io.latchkey.account.Provisioned;
 import io.latchkey.session.SessionCache;
 import io.vertx.core.Future;
@@ -15,8 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Accounts and their identities, on the session verticle's pool, with the account cache that
- * {@code GET /user/me} reads: a change of identities is published cluster-wide ({@link #changed}) and
- * every node drops its cached copy.
+ * {@code GET /user/me} reads: a change of an account (identities, status) is published cluster-wide
+ * ({@link #changed}) and every node drops its cached copy.
  */
 final class AccountRequests {
 
@@ -36,14 +39,38 @@ final class AccountRequests {
     return accounts.findOrCreate(request.identity());
   }
 
-  Future<Void> link(Requests.LinkIdentity request) {
+  Future<Linked> link(Requests.LinkIdentity request) {
     UUID accountId = request.accountId();
-    return accounts.link(accountId, request.identity()).andThen(linked -> {
-      if (linked.succeeded()) {
-        cache.forgetAccount(accountId);
-        vertx.eventBus().publish(SessionAddresses.ACCOUNT_CHANGED, changed(accountId));
+    return accounts.link(accountId, request.identity(), request.actor().wireName()).andThen(linked -> {
+      if (linked.succeeded() && linked.result().newlyLinked()) {
+        changed(accountId);
       }
     });
+  }
+
+  Future<Void> unlink(Requests.UnlinkIdentity request) {
+    UUID accountId = request.accountId();
+    return accounts.unlink(accountId, request.identity(), request.actor().wireName())
+        .onSuccess(unlinked -> changed(accountId));
+  }
+
+  Future<Void> enable(Requests.EnableAccount request) {
+    UUID accountId = request.accountId();
+    return accounts.enable(accountId, request.actor().wireName()).onSuccess(enabled -> changed(accountId));
+  }
+
+  Future<AccountPage> list(Requests.ListAccounts request) {
+    return accounts.list(request.after(), request.limit());
+  }
+
+  Future<AuditPage> audit(Requests.ListAudit request) {
+    return accounts.audit(request.accountId(), request.after(), request.limit());
+  }
+
+  /** The account changed in PostgreSQL: this node drops its cached copy at once, every other node when told. */
+  void changed(UUID accountId) {
+    cache.forgetAccount(accountId);
+    vertx.eventBus().publish(SessionAddresses.ACCOUNT_CHANGED, changedMessage(accountId));
   }
 
   /** By id from the account cache when it can; by identity always from the database (an admin lookup). */
@@ -77,7 +104,7 @@ final class AccountRequests {
   }
 
   /** The JSON of {@link SessionAddresses#ACCOUNT_CHANGED}, written here only. */
-  static JsonObject changed(UUID accountId) {
+  static JsonObject changedMessage(UUID accountId) {
     return new JsonObject().put("account_id", accountId.toString());
   }
 }

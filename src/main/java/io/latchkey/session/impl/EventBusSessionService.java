@@ -1,7 +1,10 @@
 package io.latchkey.session.impl;
 
 import io.latchkey.account.Account;
+import io.latchkey.account.AccountPage;
+import io.latchkey.account.AuditPage;
 import io.latchkey.account.Identity;
+import io.latchkey.account.Linked;
 import io.latchkey.account.Provisioned;
 import io.latchkey.session.Actor;
 import io.latchkey.session.CacheHealth;
@@ -140,8 +143,38 @@ public final class EventBusSessionService implements SessionService {
   }
 
   @Override
-  public Future<Void> linkIdentity(UUID accountId, Identity identity) {
-    return ask(SessionAddresses.ACCOUNT_LINK, () -> new Requests.LinkIdentity(accountId, identity)).mapEmpty();
+  public Future<Linked> linkIdentity(UUID accountId, Identity identity, Actor actor) {
+    return ask(SessionAddresses.ACCOUNT_LINK, () -> new Requests.LinkIdentity(accountId, identity, actor));
+  }
+
+  @Override
+  public Future<Void> unlinkIdentity(UUID accountId, Identity identity, Actor actor) {
+    return ask(SessionAddresses.ACCOUNT_UNLINK, () -> new Requests.UnlinkIdentity(accountId, identity, actor)).mapEmpty();
+  }
+
+  @Override
+  public Future<List<UUID>> disableAccount(UUID accountId, Actor actor, String reason) {
+    return ask(SessionAddresses.ACCOUNT_DISABLE, () -> new Requests.DisableAccount(accountId, actor, reason));
+  }
+
+  @Override
+  public Future<Void> enableAccount(UUID accountId, Actor actor) {
+    return ask(SessionAddresses.ACCOUNT_ENABLE, () -> new Requests.EnableAccount(accountId, actor)).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> deleteAccount(UUID accountId, Actor actor) {
+    return ask(SessionAddresses.ACCOUNT_DELETE, () -> new Requests.DeleteAccount(accountId, actor)).mapEmpty();
+  }
+
+  @Override
+  public Future<AccountPage> accounts(UUID after, int limit) {
+    return ask(SessionAddresses.ACCOUNT_LIST, () -> new Requests.ListAccounts(after, limit));
+  }
+
+  @Override
+  public Future<AuditPage> auditEvents(UUID accountId, UUID after, int limit) {
+    return ask(SessionAddresses.AUDIT_LIST, () -> new Requests.ListAudit(accountId, after, limit));
   }
 
   @Override

@@ -1,7 +1,10 @@
 package io.latchkey.session.impl;
 
+import io.latchkey.account.AccountDisabledException;
 import io.latchkey.account.AccountNotFoundException;
+import io.latchkey.account.IdentityNotLinkedException;
 import io.latchkey.account.IdentityTakenException;
+import io.latchkey.account.LastIdentityException;
 import io.latchkey.session.SessionFailure;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
@@ -23,6 +26,12 @@ final class Failures {
       message.fail(SessionFailure.ACCOUNT_NOT_FOUND.code(), failure.getMessage());
     } else if (failure instanceof IdentityTakenException) {
       message.fail(SessionFailure.IDENTITY_TAKEN.code(), failure.getMessage());
+    } else if (failure instanceof AccountDisabledException) {
+      message.fail(SessionFailure.ACCOUNT_DISABLED.code(), failure.getMessage());
+    } else if (failure instanceof LastIdentityException) {
+      message.fail(SessionFailure.LAST_IDENTITY.code(), failure.getMessage());
+    } else if (failure instanceof IdentityNotLinkedException) {
+      message.fail(SessionFailure.IDENTITY_NOT_FOUND.code(), failure.getMessage());
     } else if (failure instanceof Overloaded || failure instanceof ConnectionPoolTooBusyException) {
       message.fail(SessionFailure.OVERLOADED.code(), "too many requests are waiting for the database");
     } else if (failure instanceof Stale) {

@@ -1,5 +1,6 @@
 package io.latchkey.session.impl;
 
+import io.latchkey.account.AccountDisabledException;
 import io.latchkey.account.AccountNotFoundException;
 import io.latchkey.account.Identity;
 import io.latchkey.session.CachedSession;
@@ -15,7 +16,9 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.RowStream;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -46,7 +49,11 @@ public final class PgSessionStore implements SessionStore {
         clientPublicKey == null ? null : Buffer.buffer(clientPublicKey), device);
     return pool.preparedQuery(SessionQueries.INSERT).execute(params)
         .recover(PgErrors.foreignKeyViolationAs(AccountNotFoundException::new))
-        .map(rows -> toRecord(rows.iterator().next()));
+        .compose(rows -> rows.size() == 1
+            ? Future.succeededFuture(toRecord(rows.iterator().next()))
+            : pool.preparedQuery(SessionQueries.ACCOUNT_STATUS).execute(Tuple.of(accountId)).map(status -> {
+              throw status.size() == 0 ? new AccountNotFoundException() : new AccountDisabledException();
+            }));
   }
 
   @Override
@@ -96,11 +103,60 @@ public final class PgSessionStore implements SessionStore {
   @Override
   public Future<List<Revoked>> revokeAll(UUID accountId, UUID keep, String reason, String by) {
     return pool.preparedQuery(SessionQueries.REVOKE_ALL).execute(Tuple.of(accountId, keep, reason, by))
-        .map(rows -> {
-          List<Revoked> list = new ArrayList<>(rows.size());
-          rows.forEach(row -> list.add(toRevoked(row)));
-          return list;
-        });
+        .map(PgSessionStore::revokedList);
+  }
+
+  private static List<Revoked> revokedList(RowSet<Row> rows) {
+    List<Revoked> list = new ArrayList<>(rows.size());
+    rows.forEach(row -> list.add(toRevoked(row)));
+    return list;
+  }
+
+  @Override
+  public Future<List<Revoked>> disableAccount(UUID accountId, String reason, String by) {
+    return pool.withTransaction(conn -> lock(conn, accountId)
+        .compose(locked -> conn.preparedQuery(SessionQueries.DISABLE_ACCOUNT).execute(Tuple.of(accountId)))
+        .compose(disabled -> conn.preparedQuery(SessionQueries.AUDIT)
+            .execute(Tuple.of(by, "account.disabled", accountId, reason)))
+        .compose(audited -> conn.preparedQuery(SessionQueries.REVOKE_ALL)
+            .execute(Tuple.of(accountId, null, reason, by)))
+        .map(PgSessionStore::revokedList));
+  }
+
+  @Override
+  public Future<List<Revoked>> deleteAccount(UUID accountId, String by) {
+    return pool.withTransaction(conn -> lock(conn, accountId)
+        .compose(locked -> conn.preparedQuery(SessionQueries.AUDIT).execute(Tuple.of(by, "account.deleted", accountId, null)))
+        .compose(audited -> conn.preparedQuery(SessionQueries.DELETION_CAUSE).execute(Tuple.of("account-deleted", by)))
+        .compose(caused -> conn.preparedQuery(SessionQueries.DELETE_SESSIONS_OF_ACCOUNT).execute(Tuple.of(accountId)))
+        .compose(deleted -> conn.preparedQuery(SessionQueries.DELETE_IDENTITIES_OF_ACCOUNT).execute(Tuple.of(accountId))
+            .compose(identities -> conn.preparedQuery(SessionQueries.DELETE_ACCOUNT).execute(Tuple.of(accountId)))
+            .map(account -> {
+              List<Revoked> active = new ArrayList<>(deleted.size());
+              for (Row row : deleted) {
+                if ("active".equals(row.getString("status"))) {
+                  active.add(toRevoked(row));
+                }
+              }
+              return active;
+            })));
+  }
+
+  /** The account's row lock (FOR UPDATE), or AccountNotFoundException. */
+  private static Future<Void> lock(SqlConnection conn, UUID accountId) {
+    return conn.preparedQuery(SessionQueries.LOCK_ACCOUNT).execute(Tuple.of(accountId)).map(rows -> {
+      if (rows.size() == 0) {
+        throw new AccountNotFoundException();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Integer> pruneRevocationLog(Duration retention, int limit) {
+    return pool.preparedQuery(SessionQueries.PRUNE_REVOCATION_LOG)
+        .execute(Tuple.of((double) retention.toSeconds(), limit))
+        .map(RowSet::rowCount);
   }
 
   @Override

@@ -18,6 +18,7 @@ final class Requests {
 
   static final int ED25519_KEY_BYTES = 32;
   static final int REASON_MAX = 200;
+  static final int PAGE_MAX = 1000;
 
   private Requests() {}
 
@@ -110,15 +111,66 @@ final class Requests {
     }
   }
 
-  record LinkIdentity(UUID accountId, Identity identity) {
+  record LinkIdentity(UUID accountId, Identity identity, Actor actor) {
     LinkIdentity {
       Objects.requireNonNull(accountId, "account_id");
       Objects.requireNonNull(identity, "identity");
+      Objects.requireNonNull(actor, "actor");
+    }
+  }
+
+  record UnlinkIdentity(UUID accountId, Identity identity, Actor actor) {
+    UnlinkIdentity {
+      Objects.requireNonNull(accountId, "account_id");
+      Objects.requireNonNull(identity, "identity");
+      Objects.requireNonNull(actor, "actor");
+    }
+  }
+
+  record DisableAccount(UUID accountId, Actor actor, String reason) {
+    DisableAccount {
+      Objects.requireNonNull(accountId, "account_id");
+      Objects.requireNonNull(actor, "actor");
+      checkReason(reason);
+    }
+  }
+
+  record EnableAccount(UUID accountId, Actor actor) {
+    EnableAccount {
+      Objects.requireNonNull(accountId, "account_id");
+      Objects.requireNonNull(actor, "actor");
+    }
+  }
+
+  record DeleteAccount(UUID accountId, Actor actor) {
+    DeleteAccount {
+      Objects.requireNonNull(accountId, "account_id");
+      Objects.requireNonNull(actor, "actor");
+    }
+  }
+
+  /** {@code after}: the last account id of the previous page, or null. */
+  record ListAccounts(UUID after, int limit) {
+    ListAccounts {
+      checkLimit(limit);
+    }
+  }
+
+  /** {@code accountId}: only that account's events, or null for all; {@code after}: a cursor, or null. */
+  record ListAudit(UUID accountId, UUID after, int limit) {
+    ListAudit {
+      checkLimit(limit);
     }
   }
 
   /** The two readiness questions carry nothing. */
   enum Health { DATABASE, CACHE }
+
+  private static void checkLimit(int limit) {
+    if (limit < 1 || limit > PAGE_MAX) {
+      throw new IllegalArgumentException("limit must be between 1 and " + PAGE_MAX);
+    }
+  }
 
   private static void checkReason(String reason) {
     if (reason != null && reason.length() > REASON_MAX) {

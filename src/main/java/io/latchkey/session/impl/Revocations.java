@@ -75,13 +75,22 @@ final class Revocations {
 
   Future<List<UUID>> revokeAll(Requests.RevokeAll request) {
     UUID accountId = request.accountId();
-    return store.revokeAll(accountId, request.keep(), request.reason(), request.actor().wireName()).map(revoked -> {
-      if (!revoked.isEmpty()) {
-        long at = revoked.stream().mapToLong(Revoked::revokedAtMs).max().orElseThrow();
-        broadcast(new Invalidation(at, accountId, revoked));
-      }
-      return revoked.stream().map(Revoked::sessionId).toList();
-    });
+    return store.revokeAll(accountId, request.keep(), request.reason(), request.actor().wireName())
+        .map(revoked -> announce(accountId, revoked));
+  }
+
+  /**
+   * Sessions of one account another part revoked in PostgreSQL (a disable, an erasure): applied here, then
+   * broadcast, exactly as a revoke-all.
+   *
+   * @return their ids
+   */
+  List<UUID> announce(UUID accountId, List<Revoked> revoked) {
+    if (!revoked.isEmpty()) {
+      long at = revoked.stream().mapToLong(Revoked::revokedAtMs).max().orElseThrow();
+      broadcast(new Invalidation(at, accountId, revoked));
+    }
+    return revoked.stream().map(Revoked::sessionId).toList();
   }
 
   /** Applies a revocation here at once, then tells every node, this one included. */

@@ -13,7 +13,7 @@ package io.latchkey.session.impl;
  *
  * <p>Only {@link #INVALIDATED} and {@link #ACCOUNT_CHANGED} are cluster-wide publishes, and they are JSON,
  * written and read in one place each: {@link io.latchkey.session.Invalidation} and
- * {@link AccountRequests#changed}.
+ * {@link AccountRequests#changedMessage}.
  */
 public final class SessionAddresses {
 
@@ -41,8 +41,20 @@ public final class SessionAddresses {
   public static final String ACCOUNT_GET = "latchkey.account.get";
   /** {@link Requests.FindOrCreateAccount}; reply a {@link io.latchkey.account.Provisioned}. */
   public static final String ACCOUNT_FIND_OR_CREATE = "latchkey.account.find-or-create";
-  /** {@link Requests.LinkIdentity}; empty reply. */
+  /** {@link Requests.LinkIdentity}; reply an {@link io.latchkey.account.Linked}. */
   public static final String ACCOUNT_LINK = "latchkey.account.link";
+  /** {@link Requests.UnlinkIdentity}; empty reply. */
+  public static final String ACCOUNT_UNLINK = "latchkey.account.unlink";
+  /** {@link Requests.DisableAccount}; reply the {@code List<UUID>} of sessions revoked. */
+  public static final String ACCOUNT_DISABLE = "latchkey.account.disable";
+  /** {@link Requests.EnableAccount}; empty reply. */
+  public static final String ACCOUNT_ENABLE = "latchkey.account.enable";
+  /** {@link Requests.DeleteAccount}; empty reply. */
+  public static final String ACCOUNT_DELETE = "latchkey.account.delete";
+  /** {@link Requests.ListAccounts}; reply an {@link io.latchkey.account.AccountPage}. */
+  public static final String ACCOUNT_LIST = "latchkey.account.list";
+  /** {@link Requests.ListAudit}; reply an {@link io.latchkey.account.AuditPage}. */
+  public static final String AUDIT_LIST = "latchkey.account.audit";
   /** {@link Requests.Health}; reply empty (DATABASE) or a {@link io.latchkey.session.CacheHealth} (CACHE). */
   public static final String HEALTH = PREFIX + "health";
   /** Run the safety net now; no body, no reply. Sent locally when cluster membership changes. */
@@ -55,7 +67,7 @@ public final class SessionAddresses {
   public static final String INVALIDATED = PREFIX + "invalidated";
 
   /**
-   * Cluster-wide publish when an account's identities change: {@code {"account_id"}}. Every node drops its
+   * Cluster-wide publish when an account changes (identities, status, erasure): {@code {"account_id"}}. Every node drops its
    * cached copy of the account (otherwise at most {@code SESSION_CACHE_TTL_SECONDS} old).
    */
   public static final String ACCOUNT_CHANGED = "latchkey.account.changed";

@@ -12,19 +12,54 @@ final class SessionQueries {
   private static final String COLUMNS =
       "session_id, account_id, client_public_key, status, device, created_at, last_seen_at, revoked_at";
 
+  /**
+   * A session for an active account; no row when the account is missing or disabled. FOR KEY SHARE (the lock
+   * the foreign key takes anyway) queues this behind a disable or delete holding the account's row lock FOR
+   * UPDATE, and PostgreSQL then re-checks the status on the row as that transaction left it: a create racing
+   * a disable either commits first (and the disable revokes its session) or inserts nothing.
+   */
   static final String INSERT = """
       INSERT INTO sessions (session_id, account_id, token_hash, client_public_key, device)
-      VALUES ($1, $2, $3, $4, $5)
+      SELECT $1, account_id, $3, $4, $5 FROM accounts WHERE account_id = $2 AND status = 'active' FOR KEY SHARE
       RETURNING""" + " " + COLUMNS;
 
   /**
    * The identity's account and the session insert in one statement (unique index on identities (kind,
-   * subject)); no row when no account has the identity.
+   * subject)); no row when no account has the identity, or its account is disabled (locked as in
+   * {@link #INSERT}).
    */
   static final String INSERT_FOR_IDENTITY = """
       INSERT INTO sessions (session_id, account_id, token_hash, client_public_key, device)
-      SELECT $1, account_id, $4, $5, $6 FROM identities WHERE kind = $2 AND subject = $3
+      SELECT $1, a.account_id, $4, $5, $6
+        FROM identities i JOIN accounts a ON a.account_id = i.account_id
+       WHERE i.kind = $2 AND i.subject = $3 AND a.status = 'active'
+         FOR KEY SHARE OF a
       RETURNING""" + " " + COLUMNS;
+
+  /** Why an {@link #INSERT} inserted nothing: no row, or the status. */
+  static final String ACCOUNT_STATUS = "SELECT status FROM accounts WHERE account_id = $1";
+
+  /** The account's row lock, taken first by a disable or delete: creations of the account queue behind it. */
+  static final String LOCK_ACCOUNT = "SELECT status FROM accounts WHERE account_id = $1 FOR UPDATE";
+
+  static final String DISABLE_ACCOUNT = "UPDATE accounts SET status = 'disabled' WHERE account_id = $1";
+
+  /** An admin action's audit event (revocations write theirs by trigger, V4). */
+  static final String AUDIT = """
+      INSERT INTO audit_events (actor, action, account_id, reason) VALUES ($1, $2, $3, $4)""";
+
+  /** What the deletion trigger (V4) records as the reason and actor of each active session it logs. */
+  static final String DELETION_CAUSE = """
+      SELECT set_config('latchkey.revoked_reason', $1, true), set_config('latchkey.revoked_by', $2, true)""";
+
+  /** Index sessions_account_id_idx; the active ones come back for the broadcast. */
+  static final String DELETE_SESSIONS_OF_ACCOUNT = """
+      DELETE FROM sessions WHERE account_id = $1
+      RETURNING session_id, account_id, token_hash, status, clock_timestamp() AS revoked_at""";
+
+  static final String DELETE_IDENTITIES_OF_ACCOUNT = "DELETE FROM identities WHERE account_id = $1";
+
+  static final String DELETE_ACCOUNT = "DELETE FROM accounts WHERE account_id = $1";
 
   /** Unique index sessions_token_hash_key. */
   static final String FIND_BY_HASH = "SELECT " + COLUMNS + " FROM sessions WHERE token_hash = $1";
@@ -63,16 +98,27 @@ final class SessionQueries {
         FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, seen)
        WHERE s.session_id = v.id AND (s.last_seen_at IS NULL OR s.last_seen_at < v.seen)""";
 
-  /** Index sessions_revoked_at_idx; one row with null session columns when nothing matches. */
+  /**
+   * Index revocation_log_revoked_at_idx; one row with null session columns when nothing matches. The log
+   * (V4) keeps revocations of sessions since deleted, so an erasure is caught up like any revocation.
+   */
   static final String REVOKED_AFTER = """
       SELECT r.session_id, r.account_id, r.token_hash, r.revoked_at, now.t AS database_now
         FROM (SELECT clock_timestamp() AS t) now
         LEFT JOIN LATERAL (
              SELECT session_id, account_id, token_hash, revoked_at
-               FROM sessions
+               FROM revocation_log
               WHERE revoked_at > $1
               ORDER BY revoked_at
               LIMIT $2) r ON true""";
+
+  /** Index revocation_log_revoked_at_idx: at most $2 entries older than $1 seconds. */
+  static final String PRUNE_REVOCATION_LOG = """
+      DELETE FROM revocation_log
+       WHERE seq IN (SELECT seq FROM revocation_log
+                      WHERE revoked_at < clock_timestamp() - make_interval(secs => $1)
+                      ORDER BY revoked_at
+                      LIMIT $2)""";
 
   /** Index sessions_active_recency_idx. */
   static final String STREAM_ACTIVE = """

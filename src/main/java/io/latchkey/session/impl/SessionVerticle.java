@@ -22,7 +22,8 @@ import java.util.function.Function;
  * {@link SessionAddresses}, everything on its own context, and delegates each job to a part named for it:
  * {@link Lookups} (misses and their bounds), {@link Creations}, {@link Revocations} (with the broadcast),
  * {@link SafetyNet} (lost broadcasts caught up, and how long the cache can be trusted without them),
- * {@link WarmUp}, {@link LastSeenWriter}, {@link AccountRequests} and {@link DatabaseCheck} (readiness).
+ * {@link WarmUp}, {@link LastSeenWriter}, {@link AccountRequests}, {@link Lifecycle} (disable, erase),
+ * {@link LogRetention} and {@link DatabaseCheck} (readiness).
  *
  * <p>Start-up completes once the consumers are registered; the warm-up then runs in the background and
  * the cache health says when it is done, so the node answers {@code /readyz} with 503 instead of refusing
@@ -68,6 +69,8 @@ public final class SessionVerticle extends VerticleBase {
     DatabaseCheck databaseCheck = new DatabaseCheck(sessions, metrics, config.healthCheckTimeout());
     warmUp = new WarmUp(vertx, sessions, cache, safetyNet, config.sessionCache());
     AccountRequests accountRequests = new AccountRequests(vertx, accounts, cache);
+    Lifecycle lifecycle = new Lifecycle(sessions, revocations, accountRequests);
+    new LogRetention(vertx, sessions, config.revocationLogRetention());
 
     EventBus bus = vertx.eventBus();
     Local.registerCodec(bus);
@@ -90,6 +93,12 @@ public final class SessionVerticle extends VerticleBase {
             serve(bus, SessionAddresses.ACCOUNT_FIND_OR_CREATE, Requests.FindOrCreateAccount.class,
                 accountRequests::findOrCreate),
             serve(bus, SessionAddresses.ACCOUNT_LINK, Requests.LinkIdentity.class, accountRequests::link),
+            serve(bus, SessionAddresses.ACCOUNT_UNLINK, Requests.UnlinkIdentity.class, accountRequests::unlink),
+            serve(bus, SessionAddresses.ACCOUNT_ENABLE, Requests.EnableAccount.class, accountRequests::enable),
+            serve(bus, SessionAddresses.ACCOUNT_LIST, Requests.ListAccounts.class, accountRequests::list),
+            serve(bus, SessionAddresses.AUDIT_LIST, Requests.ListAudit.class, accountRequests::audit),
+            serve(bus, SessionAddresses.ACCOUNT_DISABLE, Requests.DisableAccount.class, lifecycle::disable),
+            serve(bus, SessionAddresses.ACCOUNT_DELETE, Requests.DeleteAccount.class, lifecycle::delete),
             serve(bus, SessionAddresses.HEALTH, Requests.Health.class, health -> switch (health) {
               case DATABASE -> databaseCheck.check();
               case CACHE -> Future.succeededFuture(new CacheHealth(warmUp.warm(), cache.current(), cache.size()));
