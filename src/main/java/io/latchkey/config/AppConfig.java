@@ -40,6 +40,7 @@ public record AppConfig(
     LoginConfig login,
     SessionCacheConfig sessionCache,
     LastSeenConfig lastSeen,
+    SessionLifetimeConfig lifetimes,
     Duration revocationPoll,
     Duration revocationLogRetention,
     Duration signatureMaxSkew,
@@ -65,7 +66,8 @@ public record AppConfig(
       "DB_POOL_MAX_WAITING", "DB_CONNECT_TIMEOUT_MS", "DB_STATEMENT_TIMEOUT_MS", "HEALTH_CHECK_TIMEOUT_MS", "EVENT_BUS_TIMEOUT_MS",
       "SESSION_CACHE_MAX_ENTRIES", "SESSION_CACHE_TTL_SECONDS", "NEGATIVE_CACHE_TTL_MS",
       "NEGATIVE_CACHE_MAX_ENTRIES", "MAX_INFLIGHT_MISSES", "WARMUP_FETCH_SIZE", "WARMUP_RETRY_MS",
-      "LAST_SEEN_INTERVAL_MS", "LAST_SEEN_FLUSH_MS", "LAST_SEEN_MAX_PENDING", "REVOCATION_POLL_MS",
+      "LAST_SEEN_INTERVAL_MS", "LAST_SEEN_FLUSH_MS", "LAST_SEEN_MAX_PENDING",
+      "SESSION_MAX_LIFETIME_SECONDS", "SESSION_IDLE_TIMEOUT_SECONDS", "REVOCATION_POLL_MS",
       "SESSION_CACHE_MAX_STALENESS_MS", "REVOCATION_LOG_RETENTION_SECONDS",
       "SIGNATURE_MAX_SKEW_SECONDS", "SIGNATURE_REPLAY_MAX_ENTRIES",
       "CLUSTER_ENABLED", "CLUSTER_NAME", "CLUSTER_HOST", "CLUSTER_PORT", "CLUSTER_MEMBERS", "CLUSTER_EVENT_BUS_PORT",
@@ -164,6 +166,14 @@ public record AppConfig(
   public record LastSeenConfig(Duration interval, Duration flushEvery, int maxPending) {}
 
   /**
+   * How long a session may live (SPEC §5b): {@code maxLifetime} from its creation, {@code idleTimeout} since
+   * its last use on any node; {@code ZERO} turns each off. An idle timeout is at least twice
+   * {@code LAST_SEEN_INTERVAL_MS + LAST_SEEN_FLUSH_MS}, the most a use on another node can be late in
+   * PostgreSQL.
+   */
+  public record SessionLifetimeConfig(Duration maxLifetime, Duration idleTimeout) {}
+
+  /**
    * The clustered event bus (Hazelcast): this node's bind host and Hazelcast port, the other members as
    * {@code host:port}, the event-bus port (0 = any free one), the Hazelcast configuration file, and
    * the event bus's TLS (none: plain TCP).
@@ -233,6 +243,7 @@ public record AppConfig(
             Duration.ofMillis(s.longValue("LAST_SEEN_INTERVAL_MS", 1, 86_400_000)),
             Duration.ofMillis(s.longValue("LAST_SEEN_FLUSH_MS", 10, 86_400_000)),
             s.intValue("LAST_SEEN_MAX_PENDING", 1, 10_000_000)),
+        lifetimes(s),
         Duration.ofMillis(s.longValue("REVOCATION_POLL_MS", 100, 3_600_000)),
         Duration.ofSeconds(s.longValue("REVOCATION_LOG_RETENTION_SECONDS", 3600, 31_536_000)),
         Duration.ofSeconds(s.longValue("SIGNATURE_MAX_SKEW_SECONDS", 1, 3600)),
@@ -264,6 +275,23 @@ public record AppConfig(
     }
     return Optional.of(new ClusterTlsConfig(s.readableFile(names.get(0)), s.readableFile(names.get(1)),
         s.readableFile(names.get(2))));
+  }
+
+  /**
+   * Both 0 (off) or up to ten years. Idleness across nodes is judged from {@code last_seen_at}, which trails
+   * a use on another node by up to {@code LAST_SEEN_INTERVAL_MS + LAST_SEEN_FLUSH_MS}: an idle timeout not
+   * comfortably above that would be mostly slack, so it must be at least twice as long.
+   */
+  private static SessionLifetimeConfig lifetimes(Settings s) {
+    long max = s.longValue("SESSION_MAX_LIFETIME_SECONDS", 0, 315_360_000);
+    long idle = s.longValue("SESSION_IDLE_TIMEOUT_SECONDS", 0, 315_360_000);
+    long lag = s.longValue("LAST_SEEN_INTERVAL_MS", 1, 86_400_000) + s.longValue("LAST_SEEN_FLUSH_MS", 10, 86_400_000);
+    if (idle != 0 && idle * 1000 < 2 * lag) {
+      throw new ConfigException("SESSION_IDLE_TIMEOUT_SECONDS must be 0 (off) or at least twice LAST_SEEN_INTERVAL_MS + "
+          + "LAST_SEEN_FLUSH_MS (here " + (2 * lag + 999) / 1000 + " s): a use on another node reaches PostgreSQL's "
+          + "last_seen_at up to LAST_SEEN_INTERVAL_MS + LAST_SEEN_FLUSH_MS late, and idleness is judged from it");
+    }
+    return new SessionLifetimeConfig(Duration.ofSeconds(max), Duration.ofSeconds(idle));
   }
 
   /** 0 (off), or long enough for two revocation polls: a node is never stale merely between polls. */

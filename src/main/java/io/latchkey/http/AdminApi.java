@@ -117,7 +117,7 @@ final class AdminApi {
   private void accountSessions(RoutingContext ctx) {
     UUID accountId = Inputs.pathUuid(ctx, "id");
     Replies.json(ctx, 200, account(accountId).compose(found -> sessions.sessions(accountId, false)),
-        Wire::adminSessions);
+        list -> Wire.adminSessions(list, sessions.lifetimes()));
   }
 
   /** Idempotent: an already revoked session answers 204 as well; an unknown one 404. */

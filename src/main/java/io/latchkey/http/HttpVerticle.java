@@ -10,6 +10,7 @@ import io.latchkey.config.ConfigException;
 import io.latchkey.login.LoginService;
 import io.latchkey.telemetry.RequestTiming;
 import io.latchkey.telemetry.Telemetry;
+import io.latchkey.session.Lifetimes;
 import io.latchkey.session.SessionCache;
 import io.latchkey.session.SessionService;
 import io.vertx.core.Future;
@@ -142,9 +143,8 @@ public final class HttpVerticle extends VerticleBase {
 
   /** Every route of the service; the OpenAPI test walks this same router. */
   public Router router(Buffer openApi) {
-    SessionService sessions = cache == null
-        ? SessionService.create(vertx, config.eventBusTimeout())
-        : SessionService.create(vertx, config.eventBusTimeout(), cache, config.lastSeen().interval());
+    SessionService sessions = SessionService.create(vertx, config.eventBusTimeout(), cache,
+        config.lastSeen().interval(), Lifetimes.of(config.lifetimes(), config.lastSeen()));
     ApiKeyAuthProvider keys = new ApiKeyAuthProvider(config.internalKeys(), config.adminKeys());
     Handler<RoutingContext> userAuthentication = Guards.user(new SessionAuthProvider(sessions), keys);
     SignatureGuard signatures = new SignatureGuard(

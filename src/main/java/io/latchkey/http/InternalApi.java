@@ -62,7 +62,7 @@ final class InternalApi {
     String token = TokenParameter.read(ctx);
     Future<JsonObject> answer = sessions.lookup(token).transform(result -> {
       if (result.succeeded()) {
-        return Future.succeededFuture(Wire.introspection(result.result()));
+        return Future.succeededFuture(Wire.introspection(result.result(), sessions.lifetimes()));
       }
       if (SessionService.failureOf(result.cause()) == SessionFailure.SESSION_NOT_FOUND) {
         return Future.succeededFuture(Wire.inactive());
@@ -83,7 +83,8 @@ final class InternalApi {
   }
 
   private void sessionRecord(RoutingContext ctx) {
-    Replies.json(ctx, 200, sessions.session(Inputs.pathUuid(ctx, "id")), Wire::internalRecord);
+    Replies.json(ctx, 200, sessions.session(Inputs.pathUuid(ctx, "id")),
+        record -> Wire.internalRecord(record, sessions.lifetimes()));
   }
 
   static Identity identity(JsonObject body) {

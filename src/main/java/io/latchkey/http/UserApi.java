@@ -51,7 +51,7 @@ final class UserApi {
   private void listSessions(RoutingContext ctx) {
     User user = ctx.user();
     Replies.json(ctx, 200, sessions.sessions(Caller.accountId(user), true),
-        list -> Wire.userSessions(list, Caller.sessionId(user)));
+        list -> Wire.userSessions(list, Caller.sessionId(user), sessions.lifetimes()));
   }
 
   private void logOut(RoutingContext ctx) {

@@ -8,6 +8,7 @@ import io.latchkey.account.Identity;
 import io.latchkey.auth.signature.Ed25519;
 import io.latchkey.session.CachedSession;
 import io.latchkey.session.CreatedSession;
+import io.latchkey.session.Lifetimes;
 import io.latchkey.session.SessionRecord;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -46,8 +47,25 @@ final class Wire {
         .put("identities", identities(account));
   }
 
+  /**
+   * When an active session may stop being accepted if it is not used again ({@link Lifetimes#expiresAtMs},
+   * from its last use as PostgreSQL knows it); {@code null} when no lifetime applies or it is revoked.
+   */
+  static Long expiresAtMs(SessionRecord record, Lifetimes lifetimes) {
+    if (!record.active()) {
+      return null;
+    }
+    Instant lastUse = record.lastSeenAt() != null ? record.lastSeenAt() : record.createdAt();
+    return lifetimes.expiresAtMs(record.createdAt().toEpochMilli(), lastUse.toEpochMilli());
+  }
+
+  private static String expiresAt(SessionRecord record, Lifetimes lifetimes) {
+    Long at = expiresAtMs(record, lifetimes);
+    return at == null ? null : Instant.ofEpochMilli(at).toString();
+  }
+
   /** {@code GET /user/sessions}. */
-  static JsonObject userSessions(List<SessionRecord> records, UUID current) {
+  static JsonObject userSessions(List<SessionRecord> records, UUID current, Lifetimes lifetimes) {
     JsonArray out = new JsonArray(new ArrayList<>(records.size()));
     for (SessionRecord record : records) {
       out.add(new JsonObject()
@@ -55,6 +73,7 @@ final class Wire {
           .put("device", record.device())
           .put("created_at", time(record.createdAt()))
           .put("last_seen_at", time(record.lastSeenAt()))
+          .put("expires_at", expiresAt(record, lifetimes))
           .put("current", record.sessionId().equals(current))
           .put("client_key_thumbprint", record.clientPublicKey() == null ? null
               : Ed25519.thumbprint(record.clientPublicKey())));
@@ -63,7 +82,7 @@ final class Wire {
   }
 
   /** {@code GET /admin/accounts/{id}/sessions}. */
-  static JsonObject adminSessions(List<SessionRecord> records) {
+  static JsonObject adminSessions(List<SessionRecord> records, Lifetimes lifetimes) {
     JsonArray out = new JsonArray(new ArrayList<>(records.size()));
     for (SessionRecord record : records) {
       out.add(new JsonObject()
@@ -72,6 +91,7 @@ final class Wire {
           .put("device", record.device())
           .put("created_at", time(record.createdAt()))
           .put("last_seen_at", time(record.lastSeenAt()))
+          .put("expires_at", expiresAt(record, lifetimes))
           .put("revoked_at", time(record.revokedAt())));
     }
     return new JsonObject().put("sessions", out);
@@ -110,24 +130,34 @@ final class Wire {
   }
 
   /** {@code GET /internal/sessions/{id}}: the record a gateway cache needs (seed 002's Record). */
-  static JsonObject internalRecord(SessionRecord record) {
+  static JsonObject internalRecord(SessionRecord record, Lifetimes lifetimes) {
     return new JsonObject()
         .put("session_id", record.sessionId().toString())
         .put("account_id", record.accountId().toString())
         .put("client_public_key", base64(record.clientPublicKey()))
         .put("status", record.status())
-        .put("revoked_at_ms", record.revokedAt() == null ? null : record.revokedAt().toEpochMilli());
+        .put("revoked_at_ms", record.revokedAt() == null ? null : record.revokedAt().toEpochMilli())
+        .put("expires_at_ms", expiresAtMs(record, lifetimes));
   }
 
-  /** {@code POST /internal/sessions/introspect} for an active session (RFC 7662 shape). */
-  static JsonObject introspection(CachedSession session) {
-    return new JsonObject()
+  /**
+   * {@code POST /internal/sessions/introspect} for an active session (RFC 7662 shape). {@code exp}, when a
+   * lifetime applies, is when the session may stop being accepted if this is its last use: the earlier of
+   * its creation plus the maximum lifetime and now plus the idle timeout (each use moves the latter on).
+   */
+  static JsonObject introspection(CachedSession session, Lifetimes lifetimes) {
+    JsonObject answer = new JsonObject()
         .put("active", true)
         .put("token_type", "Bearer")
         .put("sub", session.accountId().toString())
         .put("sid", session.sessionId().toString())
         .put("iat", session.createdAtMs() / 1000)
         .put("client_public_key", base64(session.clientPublicKey()));
+    Long exp = lifetimes.expiresAtMs(session.createdAtMs(), System.currentTimeMillis());
+    if (exp != null) {
+      answer.put("exp", exp / 1000);
+    }
+    return answer;
   }
 
   /**

@@ -29,16 +29,20 @@ public interface SessionService {
 
   /** A client that asks the session verticle for everything. */
   static SessionService create(Vertx vertx, Duration timeout) {
-    return new EventBusSessionService(vertx, timeout, null, Duration.ZERO);
+    return new EventBusSessionService(vertx, timeout, null, Duration.ZERO, Lifetimes.NONE);
   }
 
   /**
    * A client that answers cache hits itself, from the node's shared cache, and asks the session verticle
    * only for the rest: the hot path then costs no event-bus hop. Hits send a coalesced last-seen mark at
-   * most once per {@code lastSeenInterval} per session.
+   * most once per {@code lastSeenInterval} per session. A hit past its maximum lifetime is answered like a
+   * revoked session; a hit this node has not answered for the idle timeout goes to the session verticle,
+   * which asks PostgreSQL whether another node used it since. Without a cache ({@code null}) every lookup
+   * goes to the session verticle.
    */
-  static SessionService create(Vertx vertx, Duration timeout, SessionCache cache, Duration lastSeenInterval) {
-    return new EventBusSessionService(vertx, timeout, cache, lastSeenInterval);
+  static SessionService create(Vertx vertx, Duration timeout, SessionCache cache, Duration lastSeenInterval,
+      Lifetimes lifetimes) {
+    return new EventBusSessionService(vertx, timeout, cache, lastSeenInterval, lifetimes);
   }
 
   /**
@@ -54,7 +58,8 @@ public interface SessionService {
   /**
    * Who is this token? The active session, from the shared cache on a hit, else from PostgreSQL through
    * the session verticle (misses are bounded: OVERLOADED beyond {@code MAX_INFLIGHT_MISSES}). An unknown,
-   * revoked or malformed token fails with SESSION_NOT_FOUND, a malformed one without any lookup; a cache
+   * revoked, expired (SPEC §5b lifetimes) or malformed token fails with SESSION_NOT_FOUND, a malformed one
+   * without any lookup; a cache
    * hit on a node whose cache is not {@linkplain SessionCache#current() current} fails with
    * DATABASE_UNAVAILABLE.
    */
@@ -155,6 +160,12 @@ public interface SessionService {
    * cluster membership changes. Fire and forget.
    */
   void catchUp();
+
+  /**
+   * The lifetimes sessions are held to (SPEC §5b), for what the API shows ({@code expires_at}, {@code exp});
+   * {@link Lifetimes#NONE} from a client made without them.
+   */
+  Lifetimes lifetimes();
 
   /** The {@link SessionFailure} a failed call carries, or {@code null} (a timeout, a bug). */
   static SessionFailure failureOf(Throwable failure) {

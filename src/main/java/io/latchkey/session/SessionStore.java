@@ -109,6 +109,25 @@ public interface SessionStore {
   record RevocationPage(List<Revoked> revoked, long databaseNowMs) {}
 
   /**
+   * Revokes, in one statement, at most {@code limit} active sessions past a lifetime (reason {@code expired},
+   * by {@code system}): created more than {@code maxLifetimeMs} ago, or with {@code last_seen_at} (else
+   * {@code created_at}) more than {@code idleMs} ago; 0 leaves a bound out, at least one must be set.
+   * Idempotent, and safe to run on several nodes at once (rows held elsewhere are skipped).
+   */
+  Future<List<Revoked>> expire(long maxLifetimeMs, long idleMs, int limit);
+
+  /**
+   * Revokes one session as {@link #expire} would, if it is due.
+   *
+   * @return {@code null} if there is no such session; otherwise its status before this call and, when this
+   *     call revoked it, the revocation
+   */
+  Future<ExpiryCheck> expireIfDue(UUID sessionId, long maxLifetimeMs, long idleMs);
+
+  /** What {@link #expireIfDue} found: the status it read, and the revocation it made, or {@code null}. */
+  record ExpiryCheck(String status, Revoked expired) {}
+
+  /**
    * Streams active sessions, most recently used first, at most {@code limit} of them, through a cursor
    * fetching {@code fetchSize} rows at a time, handing each to {@code sink}.
    *

@@ -73,6 +73,44 @@ class AppConfigTest {
   }
 
   @Test
+  void sessionLifetimesAreOffByDefault() {
+    AppConfig config = AppConfig.from(TestConfig.defaults());
+
+    assertThat(config.lifetimes().maxLifetime()).isZero();
+    assertThat(config.lifetimes().idleTimeout()).isZero();
+  }
+
+  @Test
+  void anIdleTimeoutMustBeAtLeastTwiceTheLastSeenLag() {
+    // the defaults: marks at most every 60 s, written every 5 s: an idle timeout of at least 130 s
+    AppConfig config = AppConfig.from(TestConfig.defaults()
+        .put("SESSION_IDLE_TIMEOUT_SECONDS", "130").put("SESSION_MAX_LIFETIME_SECONDS", "86400"));
+    assertThat(config.lifetimes().idleTimeout()).isEqualTo(Duration.ofSeconds(130));
+    assertThat(config.lifetimes().maxLifetime()).isEqualTo(Duration.ofDays(1));
+
+    assertThatThrownBy(() -> AppConfig.from(TestConfig.defaults().put("SESSION_IDLE_TIMEOUT_SECONDS", "129")))
+        .hasMessageStartingWith("SESSION_IDLE_TIMEOUT_SECONDS")
+        .hasMessageContaining("LAST_SEEN_INTERVAL_MS").hasMessageContaining("LAST_SEEN_FLUSH_MS")
+        .hasMessageContaining("130 s");
+    assertThat(AppConfig.from(TestConfig.defaults().put("SESSION_IDLE_TIMEOUT_SECONDS", "2")
+        .put("LAST_SEEN_INTERVAL_MS", "500").put("LAST_SEEN_FLUSH_MS", "500")).lifetimes().idleTimeout())
+        .isEqualTo(Duration.ofSeconds(2));
+    assertThatThrownBy(() -> AppConfig.from(TestConfig.defaults().put("SESSION_IDLE_TIMEOUT_SECONDS", "2")
+        .put("LAST_SEEN_INTERVAL_MS", "600").put("LAST_SEEN_FLUSH_MS", "500")))
+        .hasMessageStartingWith("SESSION_IDLE_TIMEOUT_SECONDS");
+  }
+
+  @Test
+  void badLifetimesAreNamed() {
+    for (String bad : List.of("-1", "1.5", "forever", "315360001")) {
+      assertThatThrownBy(() -> AppConfig.from(TestConfig.defaults().put("SESSION_MAX_LIFETIME_SECONDS", bad)))
+          .hasMessageStartingWith("SESSION_MAX_LIFETIME_SECONDS");
+      assertThatThrownBy(() -> AppConfig.from(TestConfig.defaults().put("SESSION_IDLE_TIMEOUT_SECONDS", bad)))
+          .hasMessageStartingWith("SESSION_IDLE_TIMEOUT_SECONDS");
+    }
+  }
+
+  @Test
   void theCacheStalenessBoundIsAMinuteByDefaultAndNeverShorterThanTwoPolls() {
     assertThat(AppConfig.from(TestConfig.defaults()).sessionCache().maxStaleness()).isEqualTo(Duration.ofMinutes(1));
     assertThat(AppConfig.from(TestConfig.defaults().put("SESSION_CACHE_MAX_STALENESS_MS", "0")).sessionCache()

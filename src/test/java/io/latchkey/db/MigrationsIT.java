@@ -162,6 +162,8 @@ class MigrationsIT {
       "DELETE FROM identities WHERE account_id = '018f0000-0000-7000-8000-000000000001'",
       "SELECT * FROM audit_events WHERE event_id > '00000000-0000-0000-0000-000000000000' ORDER BY event_id LIMIT 101",
       "SELECT * FROM audit_events WHERE account_id = '018f0000-0000-7000-8000-000000000001' AND event_id > '00000000-0000-0000-0000-000000000000' ORDER BY event_id LIMIT 101",
+      "SELECT session_id FROM sessions WHERE status = 'active' AND (created_at < now() - interval '1 hour' OR coalesce(last_seen_at, created_at) < now() - interval '1 hour') LIMIT 1000 FOR UPDATE SKIP LOCKED",
+      "SELECT session_id FROM sessions WHERE status = 'active' AND (created_at < now() - interval '1 hour') LIMIT 1000 FOR UPDATE SKIP LOCKED",
       "SELECT * FROM identities WHERE kind = 'email' AND subject = 'a@example.com'",
       "SELECT * FROM identities WHERE account_id = '018f0000-0000-7000-8000-000000000001'",
       "UPDATE login_challenges SET closed_at = now(), closed_reason = 'superseded' WHERE email = 'a@example.com' AND closed_at IS NULL",

@@ -317,6 +317,7 @@ class ApiIT {
       assertThat(answer.getString("sid")).isEqualTo(created.getString("session_id"));
       assertThat(answer.getLong("iat")).isCloseTo(System.currentTimeMillis() / 1000, org.assertj.core.data.Offset.offset(120L));
       assertThat(answer.containsKey("client_public_key")).isTrue();
+      assertThat(answer.containsKey("exp")).as("no lifetime applies by default").isFalse();
     }
 
     @Test
@@ -351,7 +352,8 @@ class ApiIT {
       JsonObject revoked = Api.json(api.get(path, INTERNAL));
 
       assertThat(active.fieldNames()).containsExactlyInAnyOrder("session_id", "account_id", "client_public_key", "status",
-          "revoked_at_ms");
+          "revoked_at_ms", "expires_at_ms");
+      assertThat(active.getValue("expires_at_ms")).as("no lifetime applies by default").isNull();
       assertThat(active.getString("status")).isEqualTo("active");
       assertThat(active.getValue("revoked_at_ms")).isNull();
       assertThat(active.getValue("client_public_key")).isNull();
@@ -409,7 +411,8 @@ class ApiIT {
       assertThat(sessions).hasSize(2);
       JsonObject newest = sessions.getJsonObject(0);
       assertThat(newest.fieldNames()).containsExactlyInAnyOrder("session_id", "device", "created_at", "last_seen_at", "current",
-          "client_key_thumbprint");
+          "client_key_thumbprint", "expires_at");
+      assertThat(newest.getValue("expires_at")).as("no lifetime applies by default").isNull();
       assertThat(newest.getString("session_id")).isEqualTo(second.getString("session_id"));
       assertThat(newest.getBoolean("current")).isTrue();
       assertThat(newest.getString("created_at")).endsWith("Z");
@@ -537,7 +540,9 @@ class ApiIT {
           .getJsonArray("sessions");
       assertThat(sessions).hasSize(2);
       assertThat(sessions.getJsonObject(0).fieldNames())
-          .containsExactlyInAnyOrder("session_id", "status", "device", "created_at", "last_seen_at", "revoked_at");
+          .containsExactlyInAnyOrder("session_id", "status", "device", "created_at", "last_seen_at", "revoked_at",
+              "expires_at");
+      assertThat(sessions.getJsonObject(0).getValue("expires_at")).as("no lifetime applies by default").isNull();
       assertThat(sessions.getJsonObject(1).getString("status")).isEqualTo("revoked");
       assertThat(sessions.getJsonObject(1).getString("revoked_at")).endsWith("Z");
 

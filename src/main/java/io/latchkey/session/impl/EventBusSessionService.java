@@ -10,6 +10,7 @@ import io.latchkey.session.Actor;
 import io.latchkey.session.CacheHealth;
 import io.latchkey.session.CachedSession;
 import io.latchkey.session.CreatedSession;
+import io.latchkey.session.Lifetimes;
 import io.latchkey.session.Revocation;
 import io.latchkey.session.SessionCache;
 import io.latchkey.session.SessionFailure;
@@ -41,12 +42,15 @@ public final class EventBusSessionService implements SessionService {
   private final DeliveryOptions options;
   private final SessionCache cache;
   private final long lastSeenIntervalMs;
+  private final Lifetimes lifetimes;
 
-  public EventBusSessionService(Vertx vertx, Duration timeout, SessionCache cache, Duration lastSeenInterval) {
+  public EventBusSessionService(Vertx vertx, Duration timeout, SessionCache cache, Duration lastSeenInterval,
+      Lifetimes lifetimes) {
     this.vertx = vertx;
     this.options = new DeliveryOptions().setSendTimeout(timeout.toMillis()).setLocalOnly(true);
     this.cache = cache;
     this.lastSeenIntervalMs = lastSeenInterval.toMillis();
+    this.lifetimes = lifetimes;
     Local.registerCodec(vertx.eventBus());
   }
 
@@ -78,18 +82,23 @@ public final class EventBusSessionService implements SessionService {
     if (hit == null) {
       return ask(SessionAddresses.LOOKUP, () -> new Requests.Lookup(hash, cache != null));
     }
-    if (!hit.active()) {
+    long now = System.currentTimeMillis();
+    if (!hit.active() || lifetimes.pastMaxLifetime(hit, now)) {
       return Future.failedFuture(NOT_FOUND);
     }
     if (!cache.current()) {
       return Future.failedFuture(STALE);
     }
-    markSeen(hit);
+    if (lifetimes.idleHere(hit, now)) {
+      // not used here for the idle timeout: only PostgreSQL knows whether another node used it since
+      return ask(SessionAddresses.LOOKUP, () -> new Requests.Lookup(hash, true));
+    }
+    lifetimes.used(hit, now);
+    markSeen(hit, now);
     return Future.succeededFuture(hit);
   }
 
-  private void markSeen(CachedSession hit) {
-    long now = System.currentTimeMillis();
+  private void markSeen(CachedSession hit, long now) {
     if (hit.markSeen(now, lastSeenIntervalMs)) {
       vertx.eventBus().send(SessionAddresses.SEEN, new Local(new Requests.Seen(hit.sessionId(), now)), options);
     }
@@ -185,6 +194,11 @@ public final class EventBusSessionService implements SessionService {
   @Override
   public Future<CacheHealth> cacheHealth() {
     return ask(SessionAddresses.HEALTH, () -> Requests.Health.CACHE);
+  }
+
+  @Override
+  public Lifetimes lifetimes() {
+    return lifetimes;
   }
 
   @Override

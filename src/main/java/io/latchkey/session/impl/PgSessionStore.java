@@ -174,6 +174,38 @@ public final class PgSessionStore implements SessionStore {
   }
 
   @Override
+  public Future<List<Revoked>> expire(long maxLifetimeMs, long idleMs, int limit) {
+    Tuple params = thresholds(Tuple.tuple(), maxLifetimeMs, idleMs).addValue(limit);
+    return pool.preparedQuery(SessionQueries.expire(maxLifetimeMs > 0, idleMs > 0)).execute(params).map(rows -> {
+      List<Revoked> list = new ArrayList<>(rows.size());
+      rows.forEach(row -> list.add(toRevoked(row)));
+      return list;
+    });
+  }
+
+  @Override
+  public Future<ExpiryCheck> expireIfDue(UUID sessionId, long maxLifetimeMs, long idleMs) {
+    Tuple params = thresholds(Tuple.of(sessionId), maxLifetimeMs, idleMs);
+    return pool.preparedQuery(SessionQueries.expireOne(maxLifetimeMs > 0, idleMs > 0)).execute(params).map(rows -> {
+      if (rows.size() == 0) {
+        return null;
+      }
+      Row row = rows.iterator().next();
+      return new ExpiryCheck(row.getString("status"), row.getUUID("session_id") == null ? null : toRevoked(row));
+    });
+  }
+
+  private static Tuple thresholds(Tuple params, long maxLifetimeMs, long idleMs) {
+    if (maxLifetimeMs > 0) {
+      params.addLong(maxLifetimeMs);
+    }
+    if (idleMs > 0) {
+      params.addLong(idleMs);
+    }
+    return params;
+  }
+
+  @Override
   public Future<Long> databaseNow() {
     return pool.query(SessionQueries.DATABASE_NOW).execute()
         .map(rows -> rows.iterator().next().getOffsetDateTime("now").toInstant().toEpochMilli());
@@ -211,7 +243,8 @@ public final class PgSessionStore implements SessionStore {
             row.getUUID("account_id"),
             key == null ? null : key.getBytes(),
             row.getOffsetDateTime("created_at").toInstant().toEpochMilli(),
-            0L));
+            0L,
+            row.getOffsetDateTime("last_used_at").toInstant().toEpochMilli()));
         count[0]++;
       });
       return done.future();

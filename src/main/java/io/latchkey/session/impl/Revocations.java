@@ -93,6 +93,13 @@ final class Revocations {
     return revoked.stream().map(Revoked::sessionId).toList();
   }
 
+  /** Sessions {@link Expiry} just revoked as expired: broadcast like any other revocation. */
+  void expired(List<Revoked> revoked) {
+    if (!revoked.isEmpty()) {
+      broadcast(new Invalidation(revoked.stream().mapToLong(Revoked::revokedAtMs).max().orElseThrow(), null, revoked));
+    }
+  }
+
   /** Applies a revocation here at once, then tells every node, this one included. */
   private void broadcast(Invalidation invalidation) {
     apply(invalidation);

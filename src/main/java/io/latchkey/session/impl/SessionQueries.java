@@ -122,9 +122,62 @@ final class SessionQueries {
 
   /** Index sessions_active_recency_idx. */
   static final String STREAM_ACTIVE = """
-      SELECT session_id, account_id, token_hash, client_public_key, created_at
+      SELECT session_id, account_id, token_hash, client_public_key, created_at,
+             coalesce(last_seen_at, created_at) AS last_used_at
         FROM sessions
        WHERE status = 'active'
        ORDER BY coalesce(last_seen_at, created_at) DESC
        LIMIT $1""";
+
+  private static final String EXPIRE_SET =
+      " SET status = 'revoked', revoked_at = clock_timestamp(), revoked_reason = 'expired', revoked_by = 'system'";
+
+  /**
+   * The expiry sweep: a page of active sessions past a lifetime, revoked (reason {@code expired}, by
+   * {@code system}). Parameters: the maximum lifetime in ms if {@code max}, then the idle threshold in ms if
+   * {@code idle}, then the page size. Rows another transaction holds are skipped (a sweep on another node,
+   * a last-seen write): nodes sweeping at once neither wait for nor repeat each other. Indexes
+   * sessions_active_created_at_idx and sessions_active_recency_idx.
+   */
+  static String expire(boolean max, boolean idle) {
+    return """
+        WITH due AS (
+             SELECT session_id FROM sessions
+              WHERE status = 'active' AND (%s)
+              LIMIT $%d
+                FOR UPDATE SKIP LOCKED)
+        UPDATE sessions AS s""".formatted(duePredicate(max, idle, 1), (max ? 1 : 0) + (idle ? 1 : 0) + 1)
+        + EXPIRE_SET + """
+
+          FROM due
+         WHERE s.session_id = due.session_id
+        RETURNING s.session_id, s.account_id, s.token_hash, s.revoked_at""";
+  }
+
+  /**
+   * One session revoked as expired if it is past a lifetime, with its status as it was: {@code $1} the
+   * session id, then the thresholds as in {@link #expire}. No row when there is no such session; a null
+   * {@code revoked_at} when it was not due (or not active). Primary key.
+   */
+  static String expireOne(boolean max, boolean idle) {
+    return """
+        WITH was AS (SELECT status FROM sessions WHERE session_id = $1),
+             expired AS (
+             UPDATE sessions""" + EXPIRE_SET + """
+
+              WHERE session_id = $1 AND status = 'active' AND (%s)
+             RETURNING session_id, account_id, token_hash, revoked_at)
+        SELECT was.status, expired.session_id, expired.account_id, expired.token_hash, expired.revoked_at
+          FROM was LEFT JOIN expired ON true""".formatted(duePredicate(max, idle, 2));
+  }
+
+  private static String duePredicate(boolean max, boolean idle, int firstParameter) {
+    if (!max && !idle) {
+      throw new IllegalArgumentException("no lifetime applies");
+    }
+    String byMax = "created_at < now() - $" + firstParameter + "::bigint * interval '1 millisecond'";
+    String byIdle = "coalesce(last_seen_at, created_at) < now() - $" + (firstParameter + (max ? 1 : 0))
+        + "::bigint * interval '1 millisecond'";
+    return max && idle ? byMax + " OR " + byIdle : max ? byMax : byIdle;
+  }
 }

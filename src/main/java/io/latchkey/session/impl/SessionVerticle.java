@@ -5,6 +5,7 @@ import io.latchkey.config.AppConfig;
 import io.latchkey.db.DatabaseTarget;
 import io.latchkey.db.Pools;
 import io.latchkey.session.CacheHealth;
+import io.latchkey.session.Lifetimes;
 import io.latchkey.session.SessionCache;
 import io.latchkey.session.SessionStore;
 import io.latchkey.telemetry.Metrics;
@@ -22,8 +23,8 @@ import java.util.function.Function;
  * {@link SessionAddresses}, everything on its own context, and delegates each job to a part named for it:
  * {@link Lookups} (misses and their bounds), {@link Creations}, {@link Revocations} (with the broadcast),
  * {@link SafetyNet} (lost broadcasts caught up, and how long the cache can be trusted without them),
- * {@link WarmUp}, {@link LastSeenWriter}, {@link AccountRequests}, {@link Lifecycle} (disable, erase),
- * {@link LogRetention} and {@link DatabaseCheck} (readiness).
+ * {@link Expiry} (sessions past a lifetime), {@link WarmUp}, {@link LastSeenWriter}, {@link AccountRequests},
+ * {@link Lifecycle} (disable, erase), {@link LogRetention} and {@link DatabaseCheck} (readiness).
  *
  * <p>Start-up completes once the consumers are registered; the warm-up then runs in the background and
  * the cache health says when it is done, so the node answers {@code /readyz} with 503 instead of refusing
@@ -60,10 +61,12 @@ public final class SessionVerticle extends VerticleBase {
     SessionStore sessions = SessionStore.create(pool);
     AccountStore accounts = AccountStore.create(pool);
     lastSeen = new LastSeenWriter(vertx, sessions, config.lastSeen(), metrics);
+    Lifetimes lifetimes = Lifetimes.of(config.lifetimes(), config.lastSeen());
     Lookups lookups = new Lookups(sessions, cache, config.sessionCache().maxInflightMisses(), lastSeen,
-        config.lastSeen().interval().toMillis());
+        config.lastSeen().interval().toMillis(), lifetimes);
     Creations creations = new Creations(sessions, accounts, cache, metrics);
     Revocations revocations = new Revocations(vertx, sessions, cache, lookups, metrics);
+    lookups.expireThrough(new Expiry(vertx, sessions, revocations, lifetimes, config.revocationPoll()));
     safetyNet = new SafetyNet(vertx, sessions, cache, lookups, metrics, config.revocationPoll(),
         config.sessionCache().maxStaleness());
     DatabaseCheck databaseCheck = new DatabaseCheck(sessions, metrics, config.healthCheckTimeout());
