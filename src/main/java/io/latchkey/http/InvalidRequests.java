@@ -1,13 +1,17 @@
 package io.latchkey.http;
 
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.ContentLengthNotAllowedException;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http.TransferEncodingNotAllowedException;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.impl.ConnectionBase;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Answers requests the HTTP decoder could not parse, before any router sees them (Vert.x's default
@@ -17,6 +21,8 @@ import io.vertx.core.http.HttpServerResponse;
  * right).
  */
 final class InvalidRequests implements Handler<HttpServerRequest> {
+
+  static final long LINGER_MS = 2_000;
 
   private final int maxInitialLineBytes;
   private final int maxHeaderBytes;
@@ -35,9 +41,28 @@ final class InvalidRequests implements Handler<HttpServerRequest> {
       response.setStatusCode(problem.status())
           .putHeader(HttpHeaders.CONTENT_TYPE, Problem.CONTENT_TYPE)
           .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
-          .end(problem.toJson().toBuffer());
+          .end(problem.toJson().toBuffer())
+          .onComplete(written -> lingeringClose(request.connection()));
+    } else {
+      request.connection().close();
     }
-    request.connection().close();
+  }
+
+  /**
+   * Closing a connection whose request was not read to its end makes the kernel answer the unread bytes
+   * with a reset, which can destroy the answer just written before the client reads it (a 414 for a long
+   * request line lost that way). So, as web servers do, the answer is followed by a half-close: the client
+   * reads the answer and the end of the stream, the decoder (failed, it discards input) drains what is left,
+   * and the connection is closed when the client closes it or after {@link #LINGER_MS} at most.
+   */
+  private static void lingeringClose(HttpConnection connection) {
+    if (connection instanceof ConnectionBase base && base.channel() instanceof DuplexChannel channel
+        && channel.isActive()) {
+      channel.shutdownOutput();
+      channel.eventLoop().schedule(() -> channel.close(), LINGER_MS, TimeUnit.MILLISECONDS);
+    } else {
+      connection.close();
+    }
   }
 
   Problem problemOf(Throwable cause) {
