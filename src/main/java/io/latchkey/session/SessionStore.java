@@ -39,6 +39,20 @@ public interface SessionStore {
   Future<SessionRecord> insertForIdentity(UUID sessionId, Identity identity, TokenHash tokenHash,
       byte[] clientPublicKey, String device);
 
+  /**
+   * Inserts every session in one statement, so in one transaction with one commit: the group commit of
+   * creates that arrive together. Each is inserted as {@link #insert} or {@link #insertForIdentity} would,
+   * or not at all.
+   *
+   * @return the stored rows by session id; a session whose account is missing or disabled, or whose identity
+   *     no account has, is absent (nothing was inserted for it)
+   */
+  Future<Map<UUID, SessionRecord>> insertAll(List<NewSession> sessions);
+
+  /** A session to insert, for an account given by its id or by one of its identities (exactly one). */
+  record NewSession(UUID sessionId, UUID accountId, Identity identity, TokenHash tokenHash, byte[] clientPublicKey,
+      String device) {}
+
   /** The session with this token hash, active or revoked, or {@code null}. */
   Future<SessionRecord> findByHash(TokenHash tokenHash);
 

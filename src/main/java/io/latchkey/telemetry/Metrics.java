@@ -21,6 +21,7 @@ public final class Metrics {
       Duration.ofSeconds(5)};
 
   public final Counter sessionsCreated;
+  public final DistributionSummary createBatch;
   public final Counter sessionsRevoked;
   public final Counter invalidationsPublished;
   public final Counter invalidationsReceived;
@@ -34,6 +35,9 @@ public final class Metrics {
   public Metrics(MeterRegistry registry) {
     this.registry = registry;
     sessionsCreated = Counter.builder("latchkey.session.creations").description("Sessions created (a metric name may not end in _created)").register(registry);
+    createBatch = DistributionSummary.builder("latchkey.session.create.batch.size")
+        .description("Creates written by one INSERT and one commit (the group commit of creates arriving together)")
+        .register(registry);
     sessionsRevoked = Counter.builder("latchkey.session.revocations")
         .description("Sessions revoked by this node (one per session, revoke-all counts each)").register(registry);
     invalidationsPublished = Counter.builder("latchkey.invalidations.published")

@@ -102,6 +102,88 @@ class SessionsIT {
   }
 
   @Test
+  @DisplayName("creates arriving together share one statement and one commit, and each gets its own answer")
+  void groupCommittedCreatesEachGetTheirOwnAnswer() throws Exception {
+    Metrics metrics = new Metrics(new SimpleMeterRegistry());
+    startNodeWatching(Map.of(), metrics);
+    CreatedSession held = client.create(Identity.parse("email", "held@example.com"), null, null).await();
+    CreatedSession known = client.create(Identity.parse("email", "known@example.com"), null, null).await();
+    CreatedSession disabledOwner = client.create(Identity.parse("email", "off@example.com"), null, null).await();
+    client.disableAccount(disabledOwner.accountId(), Actor.ADMIN, "test").await();
+    UUID missing = UUID.randomUUID();
+    double batchesBefore = metrics.createBatch.count();
+
+    List<Future<CreatedSession>> heldCreates = new ArrayList<>();
+    List<Future<CreatedSession>> knownCreates = new ArrayList<>();
+    List<Future<CreatedSession>> byAccount = new ArrayList<>();
+    List<Future<CreatedSession>> newcomer = new ArrayList<>();
+    List<Future<CreatedSession>> disabled = new ArrayList<>();
+    List<Future<CreatedSession>> unknownAccount = new ArrayList<>();
+    try (Connection lock = TestPostgres.connect(database); Statement st = lock.createStatement()) {
+      // the account row locked FOR UPDATE (as a disable does): the first creates, for it, hold both statement
+      // slots, so every create sent after them waits and is written by one statement when they finish
+      lock.setAutoCommit(false);
+      st.execute("SELECT 1 FROM latchkey.accounts WHERE account_id = '" + held.accountId() + "' FOR UPDATE");
+      for (int i = 0; i < 2; i++) {
+        heldCreates.add(client.create(held.accountId(), null, null));
+      }
+      Eventually.await(WAIT, () -> TestPostgres.count(database, "SELECT count(*) FROM pg_locks WHERE NOT granted"),
+          waiting -> waiting == 2, "both first creates waiting on the account's lock");
+      for (int i = 0; i < 40; i++) {
+        knownCreates.add(client.create(Identity.parse("email", "known@example.com"), null, "phone " + i));
+        byAccount.add(client.create(known.accountId(), null, null));
+      }
+      for (int i = 0; i < 2; i++) {
+        newcomer.add(client.create(Identity.parse("email", "new@example.com"), null, null));
+        disabled.add(client.create(disabledOwner.accountId(), null, null));
+        disabled.add(client.create(Identity.parse("email", "off@example.com"), null, null));
+        unknownAccount.add(client.create(missing, null, null));
+      }
+      for (int i = 0; i < 2; i++) {
+        heldCreates.add(client.create(held.accountId(), null, null));
+      }
+      lock.commit();
+    }
+
+    for (Future<CreatedSession> f : heldCreates) {
+      assertThat(f.await().accountId()).isEqualTo(held.accountId());
+    }
+    List<CreatedSession> made = new ArrayList<>();
+    for (Future<CreatedSession> f : knownCreates) {
+      CreatedSession c = f.await();
+      assertThat(c.accountId()).isEqualTo(known.accountId());
+      assertThat(c.accountCreated()).isFalse();
+      made.add(c);
+    }
+    for (Future<CreatedSession> f : byAccount) {
+      assertThat(f.await().accountId()).isEqualTo(known.accountId());
+      made.add(f.await());
+    }
+    CreatedSession first = newcomer.get(0).await();
+    CreatedSession second = newcomer.get(1).await();
+    assertThat(second.accountId()).as("one new identity, one account").isEqualTo(first.accountId());
+    assertThat(List.of(first.accountCreated(), second.accountCreated())).containsExactlyInAnyOrder(true, false);
+    for (Future<CreatedSession> f : disabled) {
+      assertThat(SessionNode.failureOf(f)).isEqualTo(SessionFailure.ACCOUNT_DISABLED);
+    }
+    for (Future<CreatedSession> f : unknownAccount) {
+      assertThat(SessionNode.failureOf(f)).isEqualTo(SessionFailure.ACCOUNT_NOT_FOUND);
+    }
+    // every answered create is a row, with its own token and device, and validates
+    for (CreatedSession c : made) {
+      assertThat(client.lookup(c.token()).await().sessionId()).isEqualTo(c.sessionId());
+    }
+    assertThat(client.session(made.get(7).sessionId()).await().device()).isEqualTo("phone 7");
+    assertThat(TestPostgres.count(database, "SELECT count(*) FROM sessions WHERE account_id = '"
+        + known.accountId() + "'")).isEqualTo(1 + 80);
+    assertThat(TestPostgres.count(database, "SELECT count(*) FROM sessions WHERE account_id = '"
+        + disabledOwner.accountId() + "' AND status = 'active'")).isZero();
+    // the waiting creates went together: far fewer statements than creates
+    assertThat(metrics.createBatch.max()).isGreaterThanOrEqualTo(80);
+    assertThat(metrics.createBatch.count() - batchesBefore).isLessThan(20);
+  }
+
+  @Test
   void badCreateRequestsAreRejectedAndStoreNothing() throws Exception {
     startNode(Map.of());
     Identity identity = Identity.parse("email", "x@example.com");

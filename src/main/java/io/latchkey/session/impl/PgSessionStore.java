@@ -7,6 +7,7 @@ import io.latchkey.session.CachedSession;
 import io.latchkey.session.Revoked;
 import io.latchkey.session.SessionRecord;
 import io.latchkey.session.SessionStore;
+import io.latchkey.session.SessionStore.NewSession;
 import io.latchkey.session.TokenHash;
 import io.latchkey.db.PgErrors;
 import io.vertx.core.Future;
@@ -23,6 +24,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -64,6 +66,38 @@ public final class PgSessionStore implements SessionStore {
     return pool.preparedQuery(SessionQueries.INSERT_FOR_IDENTITY).execute(params)
         .recover(PgErrors.foreignKeyViolationAs(AccountNotFoundException::new))
         .map(PgSessionStore::single);
+  }
+
+  @Override
+  public Future<Map<UUID, SessionRecord>> insertAll(List<NewSession> sessions) {
+    int n = sessions.size();
+    UUID[] ids = new UUID[n];
+    UUID[] accounts = new UUID[n];
+    String[] kinds = new String[n];
+    String[] subjects = new String[n];
+    Buffer[] hashes = new Buffer[n];
+    Buffer[] keys = new Buffer[n];
+    String[] devices = new String[n];
+    for (int i = 0; i < n; i++) {
+      NewSession s = sessions.get(i);
+      ids[i] = s.sessionId();
+      accounts[i] = s.accountId();
+      kinds[i] = s.identity() == null ? null : s.identity().kind().wireName();
+      subjects[i] = s.identity() == null ? null : s.identity().subject();
+      hashes[i] = Buffer.buffer(s.tokenHash().bytes());
+      keys[i] = s.clientPublicKey() == null ? null : Buffer.buffer(s.clientPublicKey());
+      devices[i] = s.device();
+    }
+    return pool.preparedQuery(SessionQueries.INSERT_ALL)
+        .execute(Tuple.of(ids, accounts, kinds, subjects, hashes, keys, devices))
+        .map(rows -> {
+          Map<UUID, SessionRecord> inserted = new HashMap<>(rows.size() * 2);
+          rows.forEach(row -> {
+            SessionRecord record = toRecord(row);
+            inserted.put(record.sessionId(), record);
+          });
+          return inserted;
+        });
   }
 
   @Override

@@ -36,6 +36,23 @@ final class SessionQueries {
          FOR KEY SHARE OF a
       RETURNING""" + " " + COLUMNS;
 
+  /**
+   * Many sessions in one statement, so in one transaction and one commit (the group commit of concurrent
+   * creates): each input row names its account by id, or by an identity ({@code kind}, {@code subject}) whose
+   * account it finds as {@link #INSERT_FOR_IDENTITY} does. A row whose account is missing or disabled, or whose
+   * identity no account has, inserts nothing and is absent from the result; the account rows are locked as in
+   * {@link #INSERT}.
+   */
+  static final String INSERT_ALL = """
+      INSERT INTO sessions (session_id, account_id, token_hash, client_public_key, device)
+      SELECT v.session_id, a.account_id, v.token_hash, v.client_public_key, v.device
+        FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::bytea[], $6::bytea[], $7::text[])
+             AS v(session_id, account_id, kind, subject, token_hash, client_public_key, device)
+        LEFT JOIN identities i ON v.account_id IS NULL AND i.kind = v.kind AND i.subject = v.subject
+        JOIN accounts a ON a.account_id = coalesce(v.account_id, i.account_id) AND a.status = 'active'
+         FOR KEY SHARE OF a
+      RETURNING""" + " " + COLUMNS;
+
   /** Why an {@link #INSERT} inserted nothing: no row, or the status. */
   static final String ACCOUNT_STATUS = "SELECT status FROM accounts WHERE account_id = $1";
 
