@@ -4,7 +4,6 @@ import io.latchkey.db.DatabaseTarget;
 import io.latchkey.testing.TestPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -86,10 +85,10 @@ public final class Compare {
           seconds, threads, connections));
       for (int i = 0; i < 2; i++) {
         out.append(String.format("%-6s %s: median %.0f req/s, median %.1f us CPU per request%n", names[i], jars[i],
-            median(rates[i]), median(cpu[i])));
+            Stats.median(rates[i]), Stats.median(cpu[i])));
       }
       out.append(String.format("after / before: req/s %.2f, CPU per request %.2f%n",
-          median(rates[1]) / median(rates[0]), median(cpu[1]) / median(cpu[0])));
+          Stats.median(rates[1]) / Stats.median(rates[0]), Stats.median(cpu[1]) / Stats.median(cpu[0])));
       System.out.print(out);
     } finally {
       for (BenchNode node : nodes) {
@@ -98,12 +97,5 @@ public final class Compare {
         }
       }
     }
-  }
-
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int n = sorted.length;
-    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 }

@@ -15,6 +15,20 @@ record Stats(int count, double p50, double p99, double max) {
     return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
   }
 
+  /** The median (the mean of the middle two for an even count). */
+  static double median(double[] values) {
+    double[] sorted = values.clone();
+    java.util.Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  /** The values with two decimals, comma-separated: a table cell's list of per-round ratios. */
+  static String list(double[] values) {
+    return java.util.Arrays.stream(values).mapToObj(v -> String.format("%.2f", v))
+        .collect(java.util.stream.Collectors.joining(", "));
+  }
+
   static String ms(double value) {
     return String.format("%.2f ms", value);
   }

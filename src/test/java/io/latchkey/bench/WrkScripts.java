@@ -20,7 +20,15 @@ final class WrkScripts {
 
   /** {@code GET /api/v1/user/me} with the tokens of the file given as the script's argument, round-robin. */
   static Path me(Path dir) throws IOException {
-    return Tools.write(dir, "me.lua", """
+    return bearer(dir, "me.lua", "/api/v1/user/me");
+  }
+
+  /**
+   * {@code GET /api/v1/user/auth} (forward auth, as nginx's auth_request sends it: the original method and URI
+   * in headers, no body) with the tokens of the file given as the script's argument, round-robin.
+   */
+  static Path forwardAuth(Path dir) throws IOException {
+    return Tools.write(dir, "auth.lua", """
         local tokens = {}
         local i = 0
         function init(args)
@@ -29,9 +37,25 @@ final class WrkScripts {
         end
         function request()
           i = i % #tokens + 1
-          return wrk.format("GET", "/api/v1/user/me", { ["Authorization"] = "Bearer " .. tokens[i] })
+          return wrk.format("GET", "/api/v1/user/auth", { ["Authorization"] = "Bearer " .. tokens[i],
+            ["X-Original-Method"] = "GET", ["X-Original-URI"] = "/orders?page=1" })
         end
         """);
+  }
+
+  private static Path bearer(Path dir, String name, String path) throws IOException {
+    return Tools.write(dir, name, """
+        local tokens = {}
+        local i = 0
+        function init(args)
+          for line in io.lines(args[1]) do tokens[#tokens + 1] = line end
+          i = math.random(#tokens)
+        end
+        function request()
+          i = i % #tokens + 1
+          return wrk.format("GET", "%s", { ["Authorization"] = "Bearer " .. tokens[i] })
+        end
+        """.formatted(path));
   }
 
   /** {@code POST /api/v1/internal/sessions} for the identities {@code bench-1@example.com} .. {@code bench-<accounts>@…}. */
