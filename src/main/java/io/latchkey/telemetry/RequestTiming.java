@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +34,11 @@ public final class RequestTiming implements Handler<RoutingContext> {
   private final MeterRegistry registry;
   private final boolean accessLog;
   private final boolean tracing;
-  /** One timer per method, route and status, found without building a meter id on every request. */
-  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+  /**
+   * One timer per method, route and status, found without building a key or a meter id on every request:
+   * by route (whose label starts with its method), then by status code.
+   */
+  private final Map<String, AtomicReferenceArray<Timer>> timers = new ConcurrentHashMap<>();
 
   /**
    * @param tracing whether a tracer is installed (the server span is then renamed after the route)
@@ -71,21 +75,34 @@ public final class RequestTiming implements Handler<RoutingContext> {
       Span.current().updateName(route);
     }
     int status = ctx.response().getStatusCode();
-    String routeLabel = route;
-    timers.computeIfAbsent(method + ' ' + status + ' ' + route, key -> Timer.builder("latchkey.http.server.requests")
-            .description("HTTP requests by route template and status")
-            .tag("method", method)
-            .tag("route", routeLabel)
-            .tag("status", Integer.toString(status))
-            .serviceLevelObjectives(Metrics.LATENCY_BUCKETS)
-            .register(registry))
-        .record(nanos, TimeUnit.NANOSECONDS);
+    timer(method, route, status).record(nanos, TimeUnit.NANOSECONDS);
     if (accessLog) {
       User user = ctx.user();
       String account = user == null ? null : user.principal().getString("sub");
       ACCESS.info("{} {} {} {}", kv("route", route), kv("status", status),
           kv("duration_ms", Math.round(nanos / 10_000.0) / 100.0), kv("account_id", account));
     }
+  }
+
+  private Timer timer(String method, String route, int status) {
+    // a route's label starts with its method; a request of another method on it (none today) gets its own key
+    String key = route.startsWith(method) && route.length() > method.length() && route.charAt(method.length()) == ' '
+        ? route : method + ' ' + route;
+    AtomicReferenceArray<Timer> byStatus = timers.computeIfAbsent(key, r -> new AtomicReferenceArray<>(600));
+    int slot = status >= 100 && status < 600 ? status : 0;
+    Timer timer = byStatus.get(slot);
+    if (timer == null) {
+      // registering twice finds the same meter: a race here costs a look-up, never a second series
+      timer = Timer.builder("latchkey.http.server.requests")
+          .description("HTTP requests by route template and status")
+          .tag("method", method)
+          .tag("route", route)
+          .tag("status", Integer.toString(status))
+          .serviceLevelObjectives(Metrics.LATENCY_BUCKETS)
+          .register(registry);
+      byStatus.set(slot, timer);
+    }
+    return timer;
   }
 
   /** The standard methods by name; any other (a client may send any token) as OTHER, so labels stay few. */

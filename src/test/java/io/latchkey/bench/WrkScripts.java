@@ -53,9 +53,9 @@ final class WrkScripts {
         end
         function request()
           i = i % #tokens + 1
-          return wrk.format("GET", "%s", { ["Authorization"] = "Bearer " .. tokens[i] })
+          return wrk.format("GET", "PATH", { ["Authorization"] = "Bearer " .. tokens[i] })
         end
-        """.formatted(path));
+        """.replace("PATH", path));
   }
 
   /** {@code POST /api/v1/internal/sessions} for the identities {@code bench-1@example.com} .. {@code bench-<accounts>@…}. */
