@@ -81,12 +81,7 @@ public final class FootprintWarmup {
       String log = node.output();
       String warmup = log.lines().filter(l -> l.contains("Session cache warm")).findFirst()
           .map(l -> l.replaceAll(".*loaded in ", "")).orElse("?");
-      String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-      Tools.run(List.of(jcmd, Long.toString(node.pid()), "GC.run"), Map.of());
-      Tools.run(List.of(jcmd, Long.toString(node.pid()), "GC.run"), Map.of());
-      String heap = Tools.run(List.of(jcmd, Long.toString(node.pid()), "GC.heap_info"), Map.of());
-      long usedKb = (long) Tools.number(heap, "used ([0-9]+)K");
-      return new Measurement(ready, warmup, usedKb * 1024);
+      return new Measurement(ready, warmup, Tools.heapAfterFullGc(node.pid()));
     }
   }
 }

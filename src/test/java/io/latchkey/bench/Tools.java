@@ -108,4 +108,13 @@ final class Tools {
     Files.writeString(file, content);
     return file;
   }
+
+  /** Heap used by the JVM with this pid after two full GCs ({@code jcmd GC.run}, then {@code GC.heap_info}), in bytes. */
+  static long heapAfterFullGc(long pid) throws IOException, InterruptedException {
+    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    run(List.of(jcmd, Long.toString(pid), "GC.run"), Map.of());
+    run(List.of(jcmd, Long.toString(pid), "GC.run"), Map.of());
+    String heap = run(List.of(jcmd, Long.toString(pid), "GC.heap_info"), Map.of());
+    return (long) number(heap, "used ([0-9]+)K") * 1024;
+  }
 }
