@@ -22,7 +22,8 @@ import java.util.UUID;
  * commit that made it durable.
  *
  * <p>Creates are group-committed. At most {@link #MAX_IN_FLIGHT} insert statements run at a time; a create
- * arriving while they all run waits, and when one finishes every waiting create (up to {@link #MAX_BATCH}) is
+ * arriving while they all run waits (no more than {@code DB_POOL_MAX_WAITING} wait: beyond that a create is
+ * refused at once, 503), and when one finishes every waiting create (up to {@link #MAX_BATCH}) is
  * written by one statement, one transaction, one commit ({@link SessionStore#insertAll}). A create that finds
  * a free slot goes at once, alone, by the one-row statements: at low load nothing waits and nothing changes;
  * under load the commits, and the round trips, are shared. The session verticle's one context runs all of
@@ -30,7 +31,7 @@ import java.util.UUID;
  */
 final class Creations {
 
-  /** Statements in flight at once: PostgreSQL works on one batch while the next one forms. */
+  /** Statements in flight at once (fewer with a smaller pool): PostgreSQL works on one batch while the next forms. */
   static final int MAX_IN_FLIGHT = 2;
   /** Rows per statement: bounds the statement's parameters and the time a batch holds its account locks. */
   static final int MAX_BATCH = 256;
@@ -40,16 +41,29 @@ final class Creations {
   private final SessionCache cache;
   private final Metrics metrics;
   private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+  private final int maxInFlight;
+  private final int maxWaiting;
   private int inFlight;
 
-  Creations(SessionStore sessions, AccountStore accounts, SessionCache cache, Metrics metrics) {
+  /**
+   * @param poolSize the pool's connections: no more statements than that run at once
+   * @param maxWaiting creates that may wait for a statement (the pool's own wait bound, {@code DB_POOL_MAX_WAITING});
+   *     beyond it a create is refused at once as overloaded, as a full pool refuses a query
+   */
+  Creations(SessionStore sessions, AccountStore accounts, SessionCache cache, Metrics metrics, int poolSize,
+      int maxWaiting) {
     this.sessions = sessions;
     this.accounts = accounts;
     this.cache = cache;
     this.metrics = metrics;
+    this.maxInFlight = Math.max(1, Math.min(MAX_IN_FLIGHT, poolSize));
+    this.maxWaiting = maxWaiting;
   }
 
   Future<Requests.Created> create(Requests.Create request) {
+    if (inFlight >= maxInFlight && waiting.size() >= maxWaiting) {
+      return Future.failedFuture(new Failures.Overloaded());
+    }
     Pending pending = new Pending(new NewSession(Uuid7.next(), request.accountId(), request.identity(),
         request.tokenHash(), request.clientPublicKey(), request.device()), Promise.promise());
     waiting.add(pending);
@@ -58,7 +72,7 @@ final class Creations {
   }
 
   private void dispatch() {
-    while (inFlight < MAX_IN_FLIGHT && !waiting.isEmpty()) {
+    while (inFlight < maxInFlight && !waiting.isEmpty()) {
       List<Pending> batch = new ArrayList<>(Math.min(waiting.size(), MAX_BATCH));
       while (batch.size() < MAX_BATCH && !waiting.isEmpty()) {
         batch.add(waiting.poll());

@@ -66,7 +66,7 @@ final class Failures {
     }
   }
 
-  /** Too many misses in flight: shed instead of queueing. */
+  /** Too many misses in flight, or creates waiting: shed instead of queueing. */
   static final class Overloaded extends RuntimeException {
     Overloaded() {
       super(null, null, false, false);

@@ -64,7 +64,8 @@ public final class SessionVerticle extends VerticleBase {
     Lifetimes lifetimes = Lifetimes.of(config.lifetimes(), config.lastSeen());
     Lookups lookups = new Lookups(sessions, cache, config.sessionCache().maxInflightMisses(), lastSeen,
         config.lastSeen().interval().toMillis(), lifetimes);
-    Creations creations = new Creations(sessions, accounts, cache, metrics);
+    Creations creations = new Creations(sessions, accounts, cache, metrics, config.dbPoolSize(),
+        config.dbPoolMaxWaiting());
     Revocations revocations = new Revocations(vertx, sessions, cache, lookups, metrics);
     lookups.expireThrough(new Expiry(vertx, sessions, revocations, lifetimes, config.revocationPoll()));
     safetyNet = new SafetyNet(vertx, sessions, cache, lookups, metrics, config.revocationPoll(),
