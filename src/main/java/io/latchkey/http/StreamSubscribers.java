@@ -24,25 +24,30 @@ import java.util.concurrent.TimeUnit;
  * The Server-Sent Events subscribers of one HTTP verticle, all on its event loop: nothing here is touched from
  * another thread, and no response is written from another context.
  *
- * <p>A subscriber is first <b>catching up</b>: from its cursor to this verticle's newest {@link FeedView},
- * out of the view's memory when the view covers the cursor, else out of PostgreSQL a page at a time; at its
- * own pace (the next page is written when the previous one has drained), so a reader far behind costs the
- * node one page. Once at the view's head it is <b>live</b>: each new view's events are written to every live
- * subscriber as they arrive. A live subscriber whose unsent data still exceeds
- * {@code INVALIDATION_STREAM_WRITE_QUEUE_BYTES} after a write is dropped (its connection closed; it resumes
- * from the last id it received), so a slow reader neither holds back the others nor grows the node's memory.
- * A catching-up subscriber that stays full for three heartbeats is dropped the same way.
+ * <p>A subscriber is <b>catching up</b> from its cursor to this verticle's newest {@link FeedView}: out of the
+ * view's memory when the view covers the cursor, else out of PostgreSQL a page at a time, and only while its
+ * write queue is below {@code INVALIDATION_STREAM_WRITE_QUEUE_BYTES} (the rest is written when the queue has
+ * drained). At the view's head it is <b>live</b>: each new view's events are written to every live subscriber
+ * at once, the same buffers for all. A live subscriber whose queue is full after such a write goes back to
+ * catching up, at its own pace, instead of having more pushed at it: a reader that drains a burst late loses
+ * nothing and costs the node no more than its queue (and, once it has fallen behind the view's memory, one
+ * page of PostgreSQL at a time). A subscriber whose queue has been full without draining once for
+ * {@value #STALLED_HEARTBEATS} heartbeats is <b>dropped</b>: its connection is closed, and it resumes from the
+ * last id it received (here or on another node). Neither kind holds back the others or any revocation.
  *
- * <p>Every heartbeat, each subscriber gets a comment, and a live one whose position is behind the view's head
- * an id-only message with the head ({@code :\nid: <head>\n\n}): it moves the client's last event id without
- * dispatching an event, so a client that reconnects after a quiet hour resumes from a recent cursor.
+ * <p>Every heartbeat, each subscriber whose queue has room gets a comment, and a live one whose position is
+ * behind the view's head an id-only message with the head ({@code :\nid: <head>\n\n}): it moves the client's
+ * last event id without dispatching an event, so a client that reconnects after a quiet hour resumes from a
+ * recent cursor.
  */
 final class StreamSubscribers {
 
   private static final String EVENT_STREAM = "text/event-stream";
   private static final Buffer COMMENT = Buffer.buffer(": keep-alive\n\n");
-  /** Events written per step of a catch-up (from memory or from one read of PostgreSQL). */
-  private static final int CATCH_UP_EVENTS = 100;
+  /** Events per page of a catch-up from PostgreSQL. */
+  private static final int STORED_EVENTS = 100;
+  /** Events written per step of a catch-up from memory, between two looks at the write queue. */
+  private static final int MEMORY_EVENTS = 16;
   /** Heartbeats a catching-up subscriber's queue may stay full before it is dropped. */
   private static final int STALLED_HEARTBEATS = 3;
   /** Pause before reading PostgreSQL again when a read found nothing new yet (its snapshot older than the view). */
@@ -59,6 +64,8 @@ final class StreamSubscribers {
     Cursor written;
     boolean live;
     boolean closed;
+    /** Whether the write queue drained since the last heartbeat, and heartbeats since it last did while full. */
+    boolean drained;
     int stalled;
 
     Subscriber(RoutingContext ctx) {
@@ -140,6 +147,10 @@ final class StreamSubscribers {
   private void catchUp(Subscriber sub) {
     sub.live = false;
     while (!sub.closed) {
+      if (sub.response.writeQueueFull()) {
+        awaitDrain(sub);
+        return;
+      }
       if (view.reached(sub.position)) {
         goLive(sub);
         return;
@@ -148,33 +159,30 @@ final class StreamSubscribers {
         readStored(sub);
         return;
       }
-      Page page = view.page(sub.position, CATCH_UP_EVENTS);
+      Page page = view.page(sub.position, MEMORY_EVENTS);
       write(sub, page.events());
       sub.position = page.next();
-      if (sub.response.writeQueueFull()) {
-        sub.response.drainHandler(drained -> {
-          sub.response.drainHandler(null);
-          catchUp(sub);
-        });
-        return;
-      }
     }
+  }
+
+  private void awaitDrain(Subscriber sub) {
+    sub.response.drainHandler(drained -> {
+      sub.response.drainHandler(null);
+      sub.drained = true;
+      catchUp(sub);
+    });
   }
 
   private void readStored(Subscriber sub) {
     Cursor from = sub.position;
-    feed.readStored(from, CATCH_UP_EVENTS).onComplete(page -> {
+    feed.readStored(from, STORED_EVENTS).onComplete(page -> {
       if (sub.closed) {
         return;
       }
       write(sub, page.events());
       sub.position = page.next();
-      if (sub.response.writeQueueFull()) {
-        sub.response.drainHandler(drained -> {
-          sub.response.drainHandler(null);
-          catchUp(sub);
-        });
-      } else if (page.events().isEmpty() && !view.reached(sub.position) && !view.covers(sub.position)) {
+      if (page.events().isEmpty() && !view.reached(sub.position) && !view.covers(sub.position)) {
+        // PostgreSQL's snapshot was older than the view's: read again in a moment
         vertx.setTimer(RETRY_STORED_MS, id -> catchUp(sub));
       } else {
         catchUp(sub);
@@ -251,7 +259,9 @@ final class StreamSubscribers {
       }
       delivered = true;
       if (sub.response.writeQueueFull()) {
-        drop(sub);
+        // no more pushed at it: it catches up at its own pace once the queue drains
+        sub.live = false;
+        awaitDrain(sub);
       }
     }
     if (delivered) {
@@ -267,8 +277,11 @@ final class StreamSubscribers {
       if (sub.closed || !sub.response.headWritten()) {
         continue;
       }
+      boolean drained = sub.drained;
+      sub.drained = false;
       if (sub.response.writeQueueFull()) {
-        if (++sub.stalled >= STALLED_HEARTBEATS) {
+        sub.stalled = drained ? 0 : sub.stalled + 1;
+        if (sub.stalled >= STALLED_HEARTBEATS) {
           drop(sub);
         }
         continue;
@@ -333,7 +346,7 @@ final class StreamSubscribers {
     return all;
   }
 
-  /** Closes a subscriber that cannot keep up; it resumes from the last id it received. */
+  /** Closes a subscriber that stopped reading; it resumes from the last id it received. */
   private void drop(Subscriber sub) {
     metrics.streamDroppedSlow.increment();
     sub.ctx.request().connection().close();

@@ -11,22 +11,24 @@ final class FeedQueries {
    * retention horizon, the snapshot's xmin (every transaction below it has finished: the head) and xmax
    * (nothing at or above it was ever issued), and whether finished-but-undeliverable entries exist (committed
    * by a transaction at or above xmin, held back by an older one still open). One row with null entry columns
-   * when no entry follows. Index revocation_log_xid_seq_idx.
+   * when no entry follows. Index revocation_log_xid_seq_idx, for the entries and (backwards, one row) for the
+   * largest xid; the bounds are computed once, not per row.
    */
   static final String READ = """
-      WITH s AS MATERIALIZED (SELECT pg_current_snapshot() AS snap)
+      WITH b AS MATERIALIZED (
+           SELECT pg_snapshot_xmin(snap) AS xmin, pg_snapshot_xmax(snap) AS xmax
+             FROM (SELECT pg_current_snapshot() AS snap) s)
       SELECT h.stream_id,
              h.xid::text::bigint AS horizon_xid, h.seq AS horizon_seq,
-             pg_snapshot_xmin(s.snap)::text::bigint AS snapshot_xmin,
-             pg_snapshot_xmax(s.snap)::text::bigint AS snapshot_xmax,
-             EXISTS (SELECT 1 FROM revocation_log WHERE xid >= pg_snapshot_xmin(s.snap)) AS held,
+             b.xmin::text::bigint AS snapshot_xmin, b.xmax::text::bigint AS snapshot_xmax,
+             coalesce((SELECT max(xid) FROM revocation_log) >= b.xmin, false) AS held,
              r.xid::text::bigint AS xid, r.seq, r.revoked_at, r.session_id, r.account_id, r.token_hash, r.reason,
              r.account_wide
-        FROM s CROSS JOIN revocation_horizon h
+        FROM b CROSS JOIN revocation_horizon h
         LEFT JOIN LATERAL (
              SELECT xid, seq, revoked_at, session_id, account_id, token_hash, reason, account_wide
                FROM revocation_log
-              WHERE (xid, seq) > ($1::bigint::text::xid8, $2::bigint) AND xid < pg_snapshot_xmin(s.snap)
+              WHERE (xid, seq) > ($1::bigint::text::xid8, $2::bigint) AND xid < b.xmin
               ORDER BY xid, seq
               LIMIT $3) r ON true
        ORDER BY r.xid, r.seq""";
