@@ -52,6 +52,7 @@ public final class HttpVerticle extends VerticleBase {
   private final LoginService logins;
   private final InvalidationFeed feed;
   private StreamSubscribers streams;
+  private Metrics metrics;
   private HttpServer server;
   private HttpServer management;
   private long sweep = -1;
@@ -88,7 +89,8 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    streams = new StreamSubscribers(vertx, feed, config.invalidationStream(), new Metrics(telemetry.registry()));
+    metrics = new Metrics(telemetry.registry());
+    streams = new StreamSubscribers(vertx, feed, config.invalidationStream(), metrics);
     return streams.start().compose(following -> vertx.fileSystem().readFile(OPENAPI_RESOURCE)).compose(openApi -> {
       server = createServer(serverOptions(config.httpHost()));
       // port 0 asks for a random port; -1 makes every instance share the one random port chosen
@@ -221,7 +223,7 @@ public final class HttpVerticle extends VerticleBase {
     router.route("/api/v1/public/*").subRouter(PublicApi.router(vertx, openApi, logins));
     router.route("/api/v1/user/*").subRouter(UserApi.router(vertx, sessions, userAuthentication, signatures));
     router.route("/api/v1/internal/*").subRouter(InternalApi.router(vertx, sessions, keys,
-        new InvalidationStream(feed, streams, new Metrics(telemetry.registry()))));
+        new InvalidationStream(feed, streams, metrics)));
     router.route("/api/v1/admin/*").subRouter(AdminApi.router(vertx, sessions, keys));
 
     FailureHandler failures = new FailureHandler();
