@@ -78,7 +78,7 @@ public final class GatewayCacheImpl implements GatewayCache, InvalidationStream.
     this.web = WebClient.create(vertx, http);
     this.sse = vertx.createHttpClient(http);
     this.records = new RecordClient(web, baseUrls, options.getInternalKey(), options.getRequestTimeout().toMillis());
-    this.stream = new InvalidationStream(vertx.getOrCreateContext(), sse, web, baseUrls, options.getInternalKey(),
+    this.stream = new InvalidationStream(vertx.getOrCreateContext(), sse, baseUrls, options.getInternalKey(),
         this, ticker, options.getFreshnessBound(), options.getStreamIdleTimeout(), options.getRequestTimeout(),
         options.getReconnectDelay(), options.getMaxReconnectDelay());
   }

@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -12,7 +11,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -21,7 +19,8 @@ import java.util.logging.Logger;
 
 /**
  * The invalidation stream client ({@code GET /api/v1/internal/invalidations}), on one Vert.x context: every
- * field not marked volatile is touched only there.
+ * field not marked volatile is touched only there. Its HTTP client is its own (record fetches have theirs), so
+ * its connections carry nothing but the stream.
  *
  * <p>Each (re)connection to a node first catches up through the JSON form ({@code ?after=<cursor>}) page by page
  * until a page comes back empty: that answer proves the cache has every revocation committed before the page was
@@ -51,8 +50,7 @@ final class InvalidationStream {
   private static final Logger LOG = Logger.getLogger(InvalidationStream.class.getName());
 
   private final Context context;
-  private final HttpClient sse;
-  private final WebClient web;
+  private final HttpClient http;
   private final List<String> baseUrls;
   private final String authorization;
   private final Sink sink;
@@ -84,12 +82,11 @@ final class InvalidationStream {
   private long timer = -1;
   private HttpClientRequest current;
 
-  InvalidationStream(Context context, HttpClient sse, WebClient web, List<String> baseUrls, String internalKey,
+  InvalidationStream(Context context, HttpClient http, List<String> baseUrls, String internalKey,
       Sink sink, Ticker ticker, Duration bound, Duration idleTimeout, Duration requestTimeout, Duration reconnectDelay,
       Duration maxReconnectDelay) {
     this.context = context;
-    this.sse = sse;
-    this.web = web;
+    this.http = http;
     this.baseUrls = baseUrls;
     this.authorization = "Bearer " + internalKey;
     this.sink = sink;
@@ -182,21 +179,23 @@ final class InvalidationStream {
   /** Pages of the JSON form from the cursor until an empty one. */
   private Future<Void> catchUp(String base, long mine) {
     long askedAt = ticker.read();
-    String url = base + PATH + "?limit=" + PAGE + (cursor == null ? "" : "&after=" + cursor);
-    return web.getAbs(url)
-        .putHeader("Authorization", authorization)
+    RequestOptions options = new RequestOptions()
+        .setMethod(HttpMethod.GET)
+        .setAbsoluteURI(base + PATH + "?limit=" + PAGE + (cursor == null ? "" : "&after=" + cursor))
         .putHeader("Accept", "application/json")
-        .connectTimeout(requestTimeoutMs)
-        .timeout(requestTimeoutMs)
-        .send()
-        .compose(response -> {
+        .putHeader("Authorization", authorization)
+        .setConnectTimeout(requestTimeoutMs)
+        .setTimeout(requestTimeoutMs);
+    return http.request(options)
+        .compose(HttpClientRequest::send)
+        .compose(response -> response.body().compose(body -> {
           if (mine != attempt || closed) {
             return Future.failedFuture("superseded");
           }
           if (response.statusCode() != 200) {
             return Future.failedFuture("HTTP " + response.statusCode() + " from " + PATH);
           }
-          JsonObject page = response.bodyAsJsonObject();
+          JsonObject page = body.toJsonObject();
           JsonArray list = page.getJsonArray("events");
           String next = page.getString("next");
           if (list == null || next == null) {
@@ -213,13 +212,13 @@ final class InvalidationStream {
             JsonObject event = list.getJsonObject(i);
             apply(event.getString("type"), event, event.getString("id"));
           }
-          cursor = next;
+          advance(next);
           if (list.isEmpty()) {
             markFresh(askedAt);
             return Future.succeededFuture();
           }
           return catchUp(base, mine);
-        });
+        }));
   }
 
   private Future<Void> open(String base, long mine) {
@@ -230,7 +229,7 @@ final class InvalidationStream {
         .putHeader("Authorization", authorization)
         .putHeader("Last-Event-ID", cursor)
         .setConnectTimeout(requestTimeoutMs);
-    return sse.request(options).compose(request -> {
+    return http.request(options).compose(request -> {
       if (mine != attempt || closed) {
         request.reset();
         return Future.failedFuture("superseded");
