@@ -4,6 +4,7 @@ import io.latchkey.config.AppConfig;
 import io.latchkey.db.DatabaseTarget;
 import io.latchkey.db.EmbeddedDatabase;
 import io.latchkey.db.Migrations;
+import io.latchkey.invalidation.impl.FeedVerticle;
 import io.latchkey.http.HttpVerticle;
 import io.latchkey.http.RateLimitGuard;
 import io.latchkey.login.LoginService;
@@ -28,8 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One running node, started in a fixed order: database (embedded when {@code DATABASE_URL} is unset),
  * migrations, Vert.x (clustered when {@code CLUSTER_ENABLED}: it has joined the cluster when this step
- * completes), the session verticle, then one HTTP verticle per core. If any step fails, the
- * steps already taken are undone and the failure is thrown: a node is either fully up or not at all.
+ * completes), the session verticle, the invalidation feed, then one HTTP verticle per core. If any step fails,
+ * the steps already taken are undone and the failure is thrown: a node is either fully up or not at all.
  * {@link #stop()} undoes them in reverse, gracefully.
  */
 public final class Application {
@@ -41,15 +42,17 @@ public final class Application {
   private final Vertx vertx;
   private final String httpDeployment;
   private final String sessionDeployment;
+  private final String feedDeployment;
   private final LoginService logins;
   private final int httpPort;
 
   private Application(EmbeddedDatabase embedded, Telemetry telemetry, Vertx vertx, String sessionDeployment,
-      LoginService logins, String httpDeployment, int httpPort) {
+      String feedDeployment, LoginService logins, String httpDeployment, int httpPort) {
     this.embedded = embedded;
     this.telemetry = telemetry;
     this.vertx = vertx;
     this.sessionDeployment = sessionDeployment;
+    this.feedDeployment = feedDeployment;
     this.logins = logins;
     this.httpDeployment = httpDeployment;
     this.httpPort = httpPort;
@@ -99,20 +102,22 @@ public final class Application {
       Metrics metrics = new Metrics(telemetry.registry());
       SessionCache cache = SessionCache.create(config.sessionCache(), telemetry.registry());
       String session = vertx.deployVerticle(new SessionVerticle(database, config, metrics, cache)).await();
+      FeedVerticle feed = new FeedVerticle(database, config, metrics);
+      String feedDeployment = vertx.deployVerticle(feed).await();
       List<HttpVerticle> servers = new CopyOnWriteArrayList<>();
       ReplayCache replays = ReplayCache.create(config.signatureMaxSkew(), config.signatureReplayMaxEntries());
       RateLimitGuard limits = RateLimitGuard.create(config.rateLimits(), telemetry.registry());
       LoginService logins = LoginService.create(vertx, config, database,
           SessionService.create(vertx, config.eventBusTimeout()), telemetry.registry());
       String http = vertx.deployVerticle(() -> {
-        HttpVerticle server = new HttpVerticle(config, cluster, replays, telemetry, cache, limits, logins);
+        HttpVerticle server = new HttpVerticle(config, cluster, replays, telemetry, cache, limits, logins, feed);
         servers.add(server);
         return server;
       }, new DeploymentOptions().setInstances(config.httpInstances())).await();
       int port = servers.get(0).actualPort();
       LOG.info("latchkey listening on http://{}:{} ({} HTTP verticle instance(s))", config.httpHost(), port,
           config.httpInstances());
-      return new Application(embedded, telemetry, vertx, session, logins, http, port);
+      return new Application(embedded, telemetry, vertx, session, feedDeployment, logins, http, port);
     } catch (Exception | Error e) {
       if (vertx != null) {
         closeQuietly(vertx);
@@ -134,14 +139,16 @@ public final class Application {
   }
 
   /**
-   * Graceful stop: HTTP servers stop accepting and finish in-flight requests, then the session verticle
-   * closes its pool, then Vert.x and the embedded database stop.
+   * Graceful stop: HTTP servers end their invalidation streams, stop accepting and finish in-flight requests,
+   * then the invalidation feed and the session verticle close their pools, then Vert.x and the embedded
+   * database stop.
    */
   public void stop() throws Exception {
     LOG.info("Stopping");
     try {
       vertx.undeploy(httpDeployment).await();
       logins.close().await();
+      vertx.undeploy(feedDeployment).await();
       vertx.undeploy(sessionDeployment).await();
       vertx.close().await();
     } finally {

@@ -43,6 +43,7 @@ public record AppConfig(
     SessionLifetimeConfig lifetimes,
     Duration revocationPoll,
     Duration revocationLogRetention,
+    InvalidationStreamConfig invalidationStream,
     Duration signatureMaxSkew,
     long signatureReplayMaxEntries,
     ClusterConfig cluster,
@@ -69,6 +70,8 @@ public record AppConfig(
       "LAST_SEEN_INTERVAL_MS", "LAST_SEEN_FLUSH_MS", "LAST_SEEN_MAX_PENDING",
       "SESSION_MAX_LIFETIME_SECONDS", "SESSION_IDLE_TIMEOUT_SECONDS", "REVOCATION_POLL_MS",
       "SESSION_CACHE_MAX_STALENESS_MS", "REVOCATION_LOG_RETENTION_SECONDS",
+      "INVALIDATION_STREAM_MAX_SUBSCRIBERS", "INVALIDATION_STREAM_HEARTBEAT_MS", "INVALIDATION_STREAM_WRITE_QUEUE_BYTES",
+      "INVALIDATION_STREAM_BUFFER_BYTES",
       "SIGNATURE_MAX_SKEW_SECONDS", "SIGNATURE_REPLAY_MAX_ENTRIES",
       "CLUSTER_ENABLED", "CLUSTER_NAME", "CLUSTER_HOST", "CLUSTER_PORT", "CLUSTER_MEMBERS", "CLUSTER_EVENT_BUS_PORT",
       "CLUSTER_CONFIG", "CLUSTER_TLS_KEY_PATH", "CLUSTER_TLS_CERT_PATH", "CLUSTER_TLS_TRUST_PATH",
@@ -174,6 +177,16 @@ public record AppConfig(
   public record SessionLifetimeConfig(Duration maxLifetime, Duration idleTimeout) {}
 
   /**
+   * The invalidation stream (SPEC §5c) of one node: at most {@code maxSubscribers} open streams; a comment
+   * (and the head cursor, when it moved) every {@code heartbeat}, which is at most half
+   * {@code HTTP_IDLE_TIMEOUT_SECONDS} so an idle stream is never taken for an idle connection; a subscriber
+   * whose unsent data exceeds {@code writeQueueBytes} is dropped; the recent events served from memory
+   * take at most {@code bufferBytes}.
+   */
+  public record InvalidationStreamConfig(int maxSubscribers, Duration heartbeat, int writeQueueBytes,
+      long bufferBytes) {}
+
+  /**
    * The clustered event bus (Hazelcast): this node's bind host and Hazelcast port, the other members as
    * {@code host:port}, the event-bus port (0 = any free one), the Hazelcast configuration file, and
    * the event bus's TLS (none: plain TCP).
@@ -246,6 +259,7 @@ public record AppConfig(
         lifetimes(s),
         Duration.ofMillis(s.longValue("REVOCATION_POLL_MS", 100, 3_600_000)),
         Duration.ofSeconds(s.longValue("REVOCATION_LOG_RETENTION_SECONDS", 3600, 31_536_000)),
+        invalidationStream(s),
         Duration.ofSeconds(s.longValue("SIGNATURE_MAX_SKEW_SECONDS", 1, 3600)),
         s.longValue("SIGNATURE_REPLAY_MAX_ENTRIES", 1000, 100_000_000),
         new ClusterConfig(
@@ -292,6 +306,20 @@ public record AppConfig(
           + "last_seen_at up to LAST_SEEN_INTERVAL_MS + LAST_SEEN_FLUSH_MS late, and idleness is judged from it");
     }
     return new SessionLifetimeConfig(Duration.ofSeconds(max), Duration.ofSeconds(idle));
+  }
+
+  /** The heartbeat is capped at half the idle timeout, so the server never closes an idle stream as idle. */
+  private static InvalidationStreamConfig invalidationStream(Settings s) {
+    long heartbeat = s.longValue("INVALIDATION_STREAM_HEARTBEAT_MS", 100, 15_000);
+    long idle = s.longValue("HTTP_IDLE_TIMEOUT_SECONDS", 0, 86_400);
+    if (idle > 0) {
+      heartbeat = Math.min(heartbeat, idle * 1000 / 2);
+    }
+    return new InvalidationStreamConfig(
+        s.intValue("INVALIDATION_STREAM_MAX_SUBSCRIBERS", 1, 1_000_000),
+        Duration.ofMillis(heartbeat),
+        s.intValue("INVALIDATION_STREAM_WRITE_QUEUE_BYTES", 4096, 67_108_864),
+        s.longValue("INVALIDATION_STREAM_BUFFER_BYTES", 65_536, 1_073_741_824));
   }
 
   /** 0 (off), or long enough for two revocation polls: a node is never stale merely between polls. */

@@ -7,7 +7,9 @@ import io.latchkey.auth.signature.RequestVerifier;
 import io.latchkey.cluster.ClusterView;
 import io.latchkey.config.AppConfig;
 import io.latchkey.config.ConfigException;
+import io.latchkey.invalidation.InvalidationFeed;
 import io.latchkey.login.LoginService;
+import io.latchkey.telemetry.Metrics;
 import io.latchkey.telemetry.RequestTiming;
 import io.latchkey.telemetry.Telemetry;
 import io.latchkey.session.Lifetimes;
@@ -48,6 +50,8 @@ public final class HttpVerticle extends VerticleBase {
   private final SessionCache cache;
   private final RateLimitGuard limits;
   private final LoginService logins;
+  private final InvalidationFeed feed;
+  private StreamSubscribers streams;
   private HttpServer server;
   private HttpServer management;
   private long sweep = -1;
@@ -59,7 +63,7 @@ public final class HttpVerticle extends VerticleBase {
    */
   public HttpVerticle(AppConfig config, ClusterView cluster, ReplayCache replays, Telemetry telemetry) {
     this(config, cluster, replays, telemetry, null, RateLimitGuard.create(config.rateLimits(), telemetry.registry()),
-        null);
+        null, null);
   }
 
   /**
@@ -67,9 +71,11 @@ public final class HttpVerticle extends VerticleBase {
    *     the session verticle)
    * @param limits the node's per-address rate limits, shared by all its HTTP verticles
    * @param logins the node's logins, shared by all its HTTP verticles ({@code null}: logins answer 503)
+   * @param feed the node's invalidation feed, shared by all its HTTP verticles ({@code null}: the invalidation
+   *     stream answers 503)
    */
   public HttpVerticle(AppConfig config, ClusterView cluster, ReplayCache replays, Telemetry telemetry,
-      SessionCache cache, RateLimitGuard limits, LoginService logins) {
+      SessionCache cache, RateLimitGuard limits, LoginService logins, InvalidationFeed feed) {
     this.config = config;
     this.cluster = cluster;
     this.replays = replays;
@@ -77,11 +83,13 @@ public final class HttpVerticle extends VerticleBase {
     this.cache = cache;
     this.limits = limits;
     this.logins = logins;
+    this.feed = feed;
   }
 
   @Override
   public Future<?> start() {
-    return vertx.fileSystem().readFile(OPENAPI_RESOURCE).compose(openApi -> {
+    streams = new StreamSubscribers(vertx, feed, config.invalidationStream(), new Metrics(telemetry.registry()));
+    return streams.start().compose(following -> vertx.fileSystem().readFile(OPENAPI_RESOURCE)).compose(openApi -> {
       server = createServer(serverOptions(config.httpHost()));
       // port 0 asks for a random port; -1 makes every instance share the one random port chosen
       int port = config.httpPort() == 0 ? -1 : config.httpPort();
@@ -212,12 +220,13 @@ public final class HttpVerticle extends VerticleBase {
     }
     router.route("/api/v1/public/*").subRouter(PublicApi.router(vertx, openApi, logins));
     router.route("/api/v1/user/*").subRouter(UserApi.router(vertx, sessions, userAuthentication, signatures));
-    router.route("/api/v1/internal/*").subRouter(InternalApi.router(vertx, sessions, keys));
+    router.route("/api/v1/internal/*").subRouter(InternalApi.router(vertx, sessions, keys,
+        new InvalidationStream(feed, streams, new Metrics(telemetry.registry()))));
     router.route("/api/v1/admin/*").subRouter(AdminApi.router(vertx, sessions, keys));
 
     FailureHandler failures = new FailureHandler();
     router.route().failureHandler(failures);
-    for (int status : new int[] {400, 401, 403, 404, 413, 415, 500}) {
+    for (int status : new int[] {400, 401, 403, 404, 406, 413, 415, 500}) {
       router.errorHandler(status, failures);
     }
     router.errorHandler(405, Routes.allowing(router, failures));
@@ -228,7 +237,9 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(sweep);
-    Future<Void> api = server.shutdown(config.httpShutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+    // open streams never end by themselves: ended first, their clients resume elsewhere or after the restart
+    Future<Void> api = streams.close()
+        .eventually(() -> server.shutdown(config.httpShutdownGrace().toMillis(), TimeUnit.MILLISECONDS));
     return management == null ? api : Future.all(api, management.close());
   }
 

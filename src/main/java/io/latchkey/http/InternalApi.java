@@ -18,7 +18,8 @@ import io.vertx.ext.web.RoutingContext;
  * create sessions after verifying a login, introspect tokens, and fetch session records. Introspection
  * (RFC 7662) and revocation by token (RFC 7009) are OAuth endpoints as well (SPEC §5e): a form body or JSON,
  * and the key as a bearer or as HTTP Basic's password ({@link Guards#oauthEndpoint}); only these two take
- * Basic.
+ * Basic. The invalidation stream ({@link InvalidationStream}) is here too: gateways read revocations with an
+ * internal key.
  */
 final class InternalApi {
 
@@ -33,7 +34,7 @@ final class InternalApi {
     this.sessions = sessions;
   }
 
-  static Router router(Vertx vertx, SessionService sessions, ApiKeyAuthProvider keys) {
+  static Router router(Vertx vertx, SessionService sessions, ApiKeyAuthProvider keys, InvalidationStream invalidations) {
     InternalApi api = new InternalApi(sessions);
     Router router = Router.router(vertx);
     Guards.oauthEndpoint(router.route(INTROSPECT));
@@ -46,6 +47,7 @@ final class InternalApi {
     routes.get("/sessions/:id", api::sessionRecord);
     routes.post("/accounts/:id/identities", ctx -> AccountLinks.link(ctx, sessions, Actor.INTERNAL))
         .consumes("application/json");
+    InvalidationStream.negotiated(routes.get(InvalidationStream.PATH, invalidations::handle));
     return router;
   }
 

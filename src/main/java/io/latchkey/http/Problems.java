@@ -52,6 +52,7 @@ final class Problems {
           detail != null ? detail : "The service cannot answer right now.");
       case 404 -> Problem.ofStatus(404, detail != null ? detail : "No such resource.");
       case 405 -> Problem.ofStatus(405, "The resource does not support this method.");
+      case 406 -> Problem.ofStatus(406, "The resource cannot answer in a media type the Accept header allows.");
       case 413 -> Problem.ofStatus(413, "The request body is too large.");
       case 415 -> Problem.ofStatus(415, "The request body must be application/json.");
       default -> status >= 400 && status < 600

@@ -99,7 +99,10 @@ public interface SessionStore {
    */
   Future<List<Revoked>> deleteAccount(UUID accountId, String by);
 
-  /** Deletes at most {@code limit} revocation-log entries older than {@code retention}; returns how many. */
+  /**
+   * Deletes at most {@code limit} revocation-log entries older than {@code retention}, moving the invalidation
+   * stream's horizon past them in the same transaction; returns how many.
+   */
   Future<Integer> pruneRevocationLog(Duration retention, int limit);
 
   /**

@@ -30,6 +30,12 @@ public final class Metrics {
   public final Counter lastSeenDropped;
   public final Counter revocationPolls;
   public final Counter databaseChecks;
+  public final Counter streamEvents;
+  public final Counter streamDroppedSlow;
+  public final Counter streamRefused;
+  public final Counter streamResets;
+  public final Timer streamLag;
+  public final Counter feedReads;
   private final MeterRegistry registry;
 
   public Metrics(MeterRegistry registry) {
@@ -57,6 +63,24 @@ public final class Metrics {
     databaseChecks = Counter.builder("latchkey.database.checks")
         .description("SELECT 1 readiness checks sent to PostgreSQL (at most one a second, however many ask)")
         .register(registry);
+    streamEvents = Counter.builder("latchkey.invalidation.stream.events")
+        .description("Invalidation-stream events written to subscribers (one per event and subscriber)").register(registry);
+    streamDroppedSlow = Counter.builder("latchkey.invalidation.stream.dropped")
+        .description("Invalidation-stream subscribers closed by the node").tag("cause", "slow").register(registry);
+    streamRefused = Counter.builder("latchkey.invalidation.stream.refused")
+        .description("Invalidation-stream requests refused with 503: the node serves its maximum of subscribers")
+        .register(registry);
+    streamResets = Counter.builder("latchkey.invalidation.stream.resets")
+        .description("Reset events sent: a cursor older than the revocation log's retention, or not this database's")
+        .register(registry);
+    streamLag = Timer.builder("latchkey.invalidation.stream.lag")
+        .description("From a revocation (its revoked_at, PostgreSQL's clock) to its event written to this node's "
+            + "subscribers")
+        .serviceLevelObjectives(LATENCY_BUCKETS)
+        .register(registry);
+    feedReads = Counter.builder("latchkey.invalidation.feed.reads")
+        .description("Reads of the revocation log by this node's invalidation feed (woken by NOTIFY, a poll, or a "
+            + "transaction holding entries back)").register(registry);
   }
 
   public MeterRegistry registry() {

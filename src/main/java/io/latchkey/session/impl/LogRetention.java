@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
  * Keeps the revocation log (V4) to {@code REVOCATION_LOG_RETENTION_SECONDS}: every minute each node deletes
  * entries older than that, a bounded batch at a time through the log's time index (nodes pruning at once
  * delete the same rows; that costs a little and breaks nothing). The safety net reads only the last seconds
- * of the log; the retention is what a reader resuming from an old position can still find.
+ * of the log; the retention is what a reader resuming from an old position can still find: each prune moves
+ * the invalidation stream's horizon past what it deleted, and a stream cursor below it gets a reset.
  */
 final class LogRetention {
 

@@ -161,7 +161,8 @@ public final class PgSessionStore implements SessionStore {
   public Future<List<Revoked>> deleteAccount(UUID accountId, String by) {
     return pool.withTransaction(conn -> lock(conn, accountId)
         .compose(locked -> conn.preparedQuery(SessionQueries.AUDIT).execute(Tuple.of(by, "account.deleted", accountId, null)))
-        .compose(audited -> conn.preparedQuery(SessionQueries.DELETION_CAUSE).execute(Tuple.of("account-deleted", by)))
+        .compose(audited -> conn.preparedQuery(SessionQueries.DELETION_CAUSE)
+            .execute(Tuple.of("account-deleted", by, accountId)))
         .compose(caused -> conn.preparedQuery(SessionQueries.DELETE_SESSIONS_OF_ACCOUNT).execute(Tuple.of(accountId)))
         .compose(deleted -> conn.preparedQuery(SessionQueries.DELETE_IDENTITIES_OF_ACCOUNT).execute(Tuple.of(accountId))
             .compose(identities -> conn.preparedQuery(SessionQueries.DELETE_ACCOUNT).execute(Tuple.of(accountId)))
@@ -190,7 +191,7 @@ public final class PgSessionStore implements SessionStore {
   public Future<Integer> pruneRevocationLog(Duration retention, int limit) {
     return pool.preparedQuery(SessionQueries.PRUNE_REVOCATION_LOG)
         .execute(Tuple.of((double) retention.toSeconds(), limit))
-        .map(RowSet::rowCount);
+        .map(rows -> rows.iterator().next().getLong("deleted").intValue());
   }
 
   @Override

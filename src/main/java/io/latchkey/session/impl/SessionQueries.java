@@ -65,9 +65,13 @@ final class SessionQueries {
   static final String AUDIT = """
       INSERT INTO audit_events (actor, action, account_id, reason) VALUES ($1, $2, $3, $4)""";
 
-  /** What the deletion trigger (V4) records as the reason and actor of each active session it logs. */
+  /**
+   * What the deletion trigger (V4) records as the reason and actor of each active session it logs, and that the
+   * transaction removes every session of the account {@code $3} (V6: its log entries are account-wide).
+   */
   static final String DELETION_CAUSE = """
-      SELECT set_config('latchkey.revoked_reason', $1, true), set_config('latchkey.revoked_by', $2, true)""";
+      SELECT set_config('latchkey.revoked_reason', $1, true), set_config('latchkey.revoked_by', $2, true),
+             set_config('latchkey.revoked_account', $3::uuid::text, true)""";
 
   /** Index sessions_account_id_idx; the active ones come back for the broadcast. */
   static final String DELETE_SESSIONS_OF_ACCOUNT = """
@@ -103,9 +107,18 @@ final class SessionQueries {
        WHERE token_hash = $1 AND status = 'active'
       RETURNING session_id, account_id, token_hash, revoked_at""";
 
+  /**
+   * Every active session of account {@code $1} but {@code $2} (none when null). Keeping none, it first declares
+   * the transaction account-wide for the log's trigger (V6: {@code latchkey.revoked_account}); the setting is
+   * made in a materialised CTE joined in, so it is in place before the row triggers run at the statement's end.
+   */
   static final String REVOKE_ALL = """
+      WITH scope AS MATERIALIZED (
+           SELECT set_config('latchkey.revoked_account', CASE WHEN $2::uuid IS NULL THEN $1::uuid::text ELSE '' END,
+                             true) AS account)
       UPDATE sessions
          SET status = 'revoked', revoked_at = clock_timestamp(), revoked_reason = $3, revoked_by = $4
+        FROM scope
        WHERE account_id = $1 AND status = 'active' AND ($2::uuid IS NULL OR session_id <> $2)
       RETURNING session_id, account_id, token_hash, revoked_at""";
 
@@ -129,13 +142,24 @@ final class SessionQueries {
               ORDER BY revoked_at
               LIMIT $2) r ON true""";
 
-  /** Index revocation_log_revoked_at_idx: at most $2 entries older than $1 seconds. */
+  /**
+   * Index revocation_log_revoked_at_idx: at most $2 entries older than $1 seconds, and in the same transaction
+   * the stream's horizon (V6) moved up to the largest position deleted, so a reader whose cursor is below it is
+   * told to reset rather than silently miss them. One row: how many were deleted.
+   */
   static final String PRUNE_REVOCATION_LOG = """
-      DELETE FROM revocation_log
-       WHERE seq IN (SELECT seq FROM revocation_log
-                      WHERE revoked_at < clock_timestamp() - make_interval(secs => $1)
-                      ORDER BY revoked_at
-                      LIMIT $2)""";
+      WITH gone AS (
+           DELETE FROM revocation_log
+            WHERE seq IN (SELECT seq FROM revocation_log
+                           WHERE revoked_at < clock_timestamp() - make_interval(secs => $1)
+                           ORDER BY revoked_at
+                           LIMIT $2)
+           RETURNING xid, seq),
+           horizon AS (
+           UPDATE revocation_horizon h SET xid = g.xid, seq = g.seq
+             FROM (SELECT xid, seq FROM gone ORDER BY xid DESC, seq DESC LIMIT 1) g
+            WHERE (g.xid, g.seq) > (h.xid, h.seq))
+      SELECT count(*) AS deleted FROM gone""";
 
   /** Index sessions_active_recency_idx. */
   static final String STREAM_ACTIVE = """
