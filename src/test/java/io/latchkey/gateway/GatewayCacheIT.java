@@ -15,11 +15,15 @@ import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -68,7 +72,9 @@ class GatewayCacheIT {
           "INTERNAL_API_KEYS", INTERNAL_KEY,
           "ADMIN_API_KEYS", ADMIN_KEY,
           // a comment on every stream five times a second: a test's freshness bound can be short
-          "INVALIDATION_STREAM_HEARTBEAT_MS", "200")));
+          "INVALIDATION_STREAM_HEARTBEAT_MS", "200",
+          // the least a node keeps in memory: one large disable pushes older positions out to PostgreSQL
+          "INVALIDATION_STREAM_BUFFER_BYTES", "65536")));
     }
     List<Integer> ports = new ArrayList<>();
     for (NodeProcess node : nodes) {
@@ -249,12 +255,57 @@ class GatewayCacheIT {
     for (String id : ids) {
       awaitRevoked(cache, id, since, WAIT);
     }
-    GatewayCacheStats after = cache.stats();
+    // the catch-up page brought them; the stream proper opens right after it
+    GatewayCacheStats after = Eventually.await(WAIT, cache::stats, GatewayCacheStats::connected, "the stream open");
     assertThat(after.node()).isEqualTo(urlB);
     assertThat(after.reconnects()).isEqualTo(1);
     assertThat(after.resets()).as("resumed, not started over").isEqualTo(before.resets());
     assertThat(after.fetches()).as("the stream told it, not the record").isEqualTo(before.fetches());
     assertThat(after.cursor()).isNotEqualTo(before.cursor());
+  }
+
+  @Test
+  @DisplayName("reset: the revocations a cut-off gateway missed are pruned from the log; back, it is told to reset "
+      + "and drops its whole cache")
+  void aResetDropsTheGatewayCache() throws Exception {
+    String cut = "http://127.0.0.1:" + cutter.port();
+    GatewayCache cache = started(options(cut).setFreshnessBound(Duration.ofMinutes(1)));
+    String kept = session("gw-reset-kept@example.com").getString("session_id");
+    assertThat(status(cache, kept)).isEqualTo(GatewayRecord.Status.ACTIVE);
+    GatewayCacheStats before = cache.stats();
+
+    cutter.cut();
+    Eventually.await(WAIT, () -> cache.stats().connected(), connected -> !connected, "the stream to be cut");
+    // ~130 KB of events (one disable of 800 sessions): B's memory no longer reaches back to the cache's cursor
+    String account = session("gw-reset-many@example.com").getString("account_id");
+    try (Connection c = TestPostgres.connect(database); PreparedStatement insert = c.prepareStatement(
+        "INSERT INTO latchkey.sessions (session_id, account_id, token_hash) "
+            + "SELECT gen_random_uuid(), ?, sha256(gen_random_uuid()::text::bytea) FROM generate_series(1, 800)")) {
+      insert.setObject(1, UUID.fromString(account));
+      assertThat(insert.executeUpdate()).isEqualTo(800);
+    }
+    assertThat(a.post("/api/v1/admin/accounts/" + account + "/disable", ADMIN_KEY, null).statusCode()).isEqualTo(200);
+    // the retention prune, run now rather than after REVOCATION_LOG_RETENTION_SECONDS: every entry goes
+    pruneTheWholeRevocationLog();
+    cutter.heal();
+
+    Eventually.await(WAIT, () -> cache.stats(), s -> s.resets() == before.resets() + 1 && s.fresh(),
+        "the reset, and the stream caught up");
+    assertThat(cache.stats().size()).isZero();
+    assertThat(status(cache, kept)).isEqualTo(GatewayRecord.Status.ACTIVE);
+    assertThat(cache.stats().fetches()).as("asked again: the cache was dropped").isEqualTo(before.fetches() + 1);
+  }
+
+  /** What LogRetention's prune does (SessionQueries.PRUNE_REVOCATION_LOG), to every entry, behind the nodes' backs. */
+  private static void pruneTheWholeRevocationLog() throws Exception {
+    try (Connection c = TestPostgres.connect(database); Statement s = c.createStatement()) {
+      s.execute("SET search_path = latchkey");
+      s.execute("WITH gone AS (DELETE FROM revocation_log RETURNING xid, seq), "
+          + "horizon AS (UPDATE revocation_horizon h SET xid = g.xid, seq = g.seq "
+          + "FROM (SELECT xid, seq FROM gone ORDER BY xid DESC, seq DESC LIMIT 1) g "
+          + "WHERE (g.xid, g.seq) > (h.xid, h.seq)) "
+          + "SELECT count(*) FROM gone");
+    }
   }
 
   @Test
