@@ -44,12 +44,11 @@ public interface GatewayCache {
    * @throws IllegalArgumentException when the options cannot work ({@link GatewayCacheOptions#validate()})
    */
   static GatewayCache create(Vertx vertx, GatewayCacheOptions options) {
-    options.validate();
     return new GatewayCacheImpl(vertx, options);
   }
 
   /**
-   * Opens the invalidation stream. The future completes once the stream has connected and caught up for the
+   * Opens the invalidation stream (once; calling it again returns the same future). The future completes once the stream has connected and caught up for the
    * first time; until then lookups follow the {@link StalePolicy}. It keeps trying (with backoff, through every
    * base URL) for as long as it takes, so a gateway need not wait for it to start serving.
    */

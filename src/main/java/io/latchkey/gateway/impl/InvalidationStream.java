@@ -11,9 +11,12 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -61,6 +64,7 @@ final class InvalidationStream {
   private final long reconnectDelayMs;
   private final long maxReconnectDelayMs;
   private final Promise<Void> started = Promise.promise();
+  private final AtomicBoolean starting = new AtomicBoolean();
 
   private volatile String cursor;
   private volatile int node;
@@ -98,8 +102,11 @@ final class InvalidationStream {
     this.maxReconnectDelayMs = maxReconnectDelay.toMillis();
   }
 
+  /** Opens the stream (once: later calls return the same future). */
   Future<Void> start() {
-    context.runOnContext(v -> connect());
+    if (starting.compareAndSet(false, true)) {
+      context.runOnContext(v -> connect());
+    }
     return started.future();
   }
 
@@ -181,7 +188,8 @@ final class InvalidationStream {
     long askedAt = ticker.read();
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.GET)
-        .setAbsoluteURI(base + PATH + "?limit=" + PAGE + (cursor == null ? "" : "&after=" + cursor))
+        .setAbsoluteURI(base + PATH + "?limit=" + PAGE
+            + (cursor == null ? "" : "&after=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)))
         .putHeader("Accept", "application/json")
         .putHeader("Authorization", authorization)
         .setConnectTimeout(requestTimeoutMs)
@@ -203,8 +211,11 @@ final class InvalidationStream {
           }
           if (cursor == null) {
             // the first start: from the head on; what was fetched before cannot be checked against the stream
+            advance(next);
+            if (cursor == null) {
+              return Future.failedFuture("the head is not a usable cursor");
+            }
             dropAll();
-            cursor = next;
             markFresh(askedAt);
             return Future.succeededFuture();
           }
@@ -336,9 +347,14 @@ final class InvalidationStream {
     resets++;
   }
 
-  /** An empty id would mean "no position" (WHATWG); resuming from nowhere loses events, so it is not taken. */
+  /**
+   * Moves the cursor to {@code id}. An empty id would mean "no position" (WHATWG), and resuming from nowhere loses
+   * events; an id that could not travel in a header or a query (latchkey's are base64url) would stop every
+   * reconnection. Neither is taken: the cursor stays where it was, and resuming from there repeats events, which
+   * is harmless.
+   */
   private void advance(String id) {
-    if (id != null && !id.isEmpty()) {
+    if (id != null && !id.isEmpty() && id.length() <= 1024 && id.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
       cursor = id;
     }
   }
