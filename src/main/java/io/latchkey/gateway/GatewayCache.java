@@ -33,8 +33,22 @@ import io.vertx.core.Vertx;
  * completes on the caller's context. The stream runs on the context {@link #create} was called on (or an event
  * loop context of its own when called outside one).
  *
+ * <p>In a gateway's handler, with the session id the request names ({@code keyid} in {@code Signature-Input}):
+ *
+ * <pre>{@code
+ * sessions.lookup(keyid).onComplete(found -> {
+ *   if (found.failed()) {          // CannotTellException: 503 (never "valid"); SessionNotFoundException: 401
+ *     ctx.response().setStatusCode(found.cause() instanceof CannotTellException ? 503 : 401).end();
+ *   } else if (!found.result().active() || !signatureVerifies(ctx.request(), found.result().clientPublicKey())) {
+ *     ctx.response().setStatusCode(401).end();
+ *   } else {
+ *     forward(ctx, found.result().userId());   // e.g. with X-User-ID
+ *   }
+ * });
+ * }</pre>
+ *
  * <p>This package depends only on the JDK, Vert.x core, Vert.x Web Client and Caffeine, so a gateway can take it
- * as it is. See the {@linkplain io.latchkey.gateway package documentation} for a gateway handler using it.
+ * as it is. The {@linkplain io.latchkey.gateway package documentation} shows the whole handler.
  */
 public interface GatewayCache {
 
