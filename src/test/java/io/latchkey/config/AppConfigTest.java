@@ -73,6 +73,19 @@ class AppConfigTest {
   }
 
   @Test
+  void theStreamHeartbeatStaysWithinHalfTheIdleTimeout() {
+    assertThat(AppConfig.from(TestConfig.defaults()).invalidationStream().heartbeat()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(AppConfig.from(TestConfig.defaults().put("HTTP_IDLE_TIMEOUT_SECONDS", "8")).invalidationStream().heartbeat())
+        .isEqualTo(Duration.ofSeconds(4));
+    assertThat(AppConfig.from(TestConfig.defaults().put("HTTP_IDLE_TIMEOUT_SECONDS", "0")).invalidationStream().heartbeat())
+        .isEqualTo(Duration.ofSeconds(10));
+    assertThatThrownBy(() -> AppConfig.from(TestConfig.defaults().put("INVALIDATION_STREAM_HEARTBEAT_MS", "15001")))
+        .hasMessageStartingWith("INVALIDATION_STREAM_HEARTBEAT_MS");
+    assertThatThrownBy(() -> AppConfig.from(TestConfig.defaults().put("INVALIDATION_STREAM_MAX_SUBSCRIBERS", "0")))
+        .hasMessageStartingWith("INVALIDATION_STREAM_MAX_SUBSCRIBERS");
+  }
+
+  @Test
   void sessionLifetimesAreOffByDefault() {
     AppConfig config = AppConfig.from(TestConfig.defaults());
 

@@ -400,13 +400,61 @@ class HostileInputIT {
       return raw(rawBytes(sent), sent.method().equals("HEAD"), false);
     }
     try {
-      HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response = client.send(request, info -> info.headers().firstValue("content-type")
+          .filter(type -> type.startsWith("text/event-stream")).isPresent()
+          ? new FirstMessage()
+          : HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8));
       return new Answer(response.statusCode(), name -> response.headers().firstValue(name),
           response.headers().map().toString(), response.body(), "jdk client");
     } catch (HttpTimeoutException e) {
       throw new AssertionError("no answer within " + TIMEOUT.toMillis() + " ms", e);
     } catch (IOException e) {
       return new Answer(null, name -> Optional.empty(), "", "", "jdk client (" + e + ")");
+    }
+  }
+
+  /**
+   * The body of a Server-Sent Events stream, which never ends, up to its first message (a blank line); the
+   * connection is then given up.
+   */
+  private static final class FirstMessage implements HttpResponse.BodySubscriber<String> {
+
+    private final java.util.concurrent.CompletableFuture<String> body = new java.util.concurrent.CompletableFuture<>();
+    private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    private java.util.concurrent.Flow.Subscription subscription;
+
+    @Override
+    public java.util.concurrent.CompletionStage<String> getBody() {
+      return body;
+    }
+
+    @Override
+    public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+      this.subscription = subscription;
+      subscription.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public void onNext(List<java.nio.ByteBuffer> items) {
+      for (java.nio.ByteBuffer item : items) {
+        byte[] chunk = new byte[item.remaining()];
+        item.get(chunk);
+        bytes.writeBytes(chunk);
+      }
+      String text = bytes.toString(StandardCharsets.UTF_8);
+      if (text.contains("\n\n") && body.complete(text)) {
+        subscription.cancel();
+      }
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+      body.completeExceptionally(failure);
+    }
+
+    @Override
+    public void onComplete() {
+      body.complete(bytes.toString(StandardCharsets.UTF_8));
     }
   }
 
@@ -497,6 +545,9 @@ class HostileInputIT {
       values.put("account.kiss", identity("email", "kiss@example.com").getString("account_id"));
       values.put("account.kiss.idn", identity("email", "kiss@m\u00fcnchen.de").getString("account_id"));
       values.put("account.tg", identity("telegram", "4242").getString("account_id"));
+      HttpResponse<String> head = api.get("/api/v1/internal/invalidations", INTERNAL);
+      assertThat(head.statusCode()).as(head.body()).isEqualTo(200);
+      values.put("cursor.head", Api.json(head).getString("next"));
     }
 
     /** Re-creates what an accepted write spent: an account disabled is enabled, an erased one made anew. */

@@ -71,7 +71,7 @@ final class HostileRequests {
   // ---------------------------------------------------------------------------------------------------
   // The routes
 
-  enum Query { NONE, KEEP_CURRENT, IDENTITY, PAGE, AUDIT }
+  enum Query { NONE, KEEP_CURRENT, IDENTITY, PAGE, AUDIT, STREAM }
 
   /** {@code TOKEN}: introspection and revocation, a form ({@code token=…}) or JSON ({@code {"token"}}). */
   enum BodyKind { NONE, CREATE, TOKEN, LOGIN_EMAIL, LOGIN_VERIFY, LOGIN_TELEGRAM, IDENTITY, REASON }
@@ -98,6 +98,7 @@ final class HostileRequests {
       new Route("POST", "/api/v1/internal/sessions/revoke", Query.NONE, BodyKind.TOKEN),
       new Route("GET", "/api/v1/internal/sessions/{id}", Query.NONE, BodyKind.NONE),
       new Route("POST", "/api/v1/internal/accounts/{id}/identities", Query.NONE, BodyKind.IDENTITY),
+      new Route("GET", "/api/v1/internal/invalidations", Query.STREAM, BodyKind.NONE),
       new Route("GET", "/api/v1/admin/accounts", Query.IDENTITY, BodyKind.NONE),
       new Route("GET", "/api/v1/admin/accounts", Query.PAGE, BodyKind.NONE),
       new Route("GET", "/api/v1/admin/accounts/{id}", Query.NONE, BodyKind.NONE),
@@ -143,6 +144,7 @@ final class HostileRequests {
         .use(Arbitraries.just(true)).withProbability(0.1).in(Draft::signed)
         .use(contentType(route.body())).in(Draft::headers)
         .use(otherHeaders()).withProbability(0.3).in(Draft::headers)
+        .use(streamHeaders(route.query())).in(Draft::headers)
         .use(body(route.body())).in(Draft::body)
         .build(Draft::build);
   }
@@ -317,6 +319,12 @@ final class HostileRequests {
           Tuple.of(3, page("after")),
           Tuple.of(2, Combinators.combine(ids(), page("after")).as((id, p) -> "account_id=" + id + (p == null ? "" : "&" + p))),
           Tuple.of(1, Arbitraries.of("account_id=", "account_id=${account.alice}&account_id=${account.bound}")));
+      case STREAM -> Arbitraries.frequencyOf(
+          Tuple.of(2, Arbitraries.just(null)),
+          Tuple.of(4, cursor().map(c -> "after=" + c)),
+          Tuple.of(2, Combinators.combine(cursor(), page("x")).as((c, p) -> "after=" + c + (p == null ? "" : "&" + p))),
+          Tuple.of(1, Arbitraries.of("after=${cursor.head}&after=${cursor.head}", "after=${cursor.head}&after=x", "after",
+              "after[]=${cursor.head}", "AFTER=${cursor.head}")));
       case KEEP_CURRENT -> Arbitraries.frequencyOf(
           Tuple.of(2, Arbitraries.just(null)),
           Tuple.of(5, Arbitraries.of("true", "false", "TRUE", "True", "1", "0", "", "yes", "%74rue", "true%00",
@@ -343,6 +351,41 @@ final class HostileRequests {
             Tuple.of(1, Arbitraries.just(null)));
       }
     };
+  }
+
+  /**
+   * A stream cursor: the head the fixtures read, as it is or bent (cut, lengthened, a character changed, other
+   * case, percent-encoded), other cursor-shaped strings, ids and junk.
+   */
+  private static Arbitrary<String> cursor() {
+    return Arbitraries.frequencyOf(
+        Tuple.of(4, Arbitraries.just("${cursor.head}")),
+        Tuple.of(3, Arbitraries.of("trunc", "extend", "tail", "upper", "lower", "pct").map(m -> "${cursor.head:" + m + "}")),
+        Tuple.of(1, Arbitraries.strings().withCharRange('A', 'Z').withCharRange('a', 'z').withCharRange('0', '9')
+            .withChars('-', '_').ofLength(34)),
+        Tuple.of(1, Arbitraries.of("", "%00", "%zz", "AQ", "AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "AQ==", "=", "null", "0", "-1")),
+        Tuple.of(1, ids()));
+  }
+
+  /**
+   * On the invalidation stream: Accept (the two representations, both, neither, wildcards, junk) and
+   * Last-Event-ID (a cursor as for {@code after}); nothing on other routes.
+   */
+  private static Arbitrary<List<Header>> streamHeaders(Query query) {
+    if (query != Query.STREAM) {
+      return Arbitraries.just(List.of());
+    }
+    Arbitrary<Header> accept = Arbitraries.of("text/event-stream", "application/json", "*/*", "text/*",
+        "text/event-stream;q=0.5, application/json", "application/json;q=0, text/event-stream", "text/html",
+        "application/problem+json", "text/event-stream;q=0", "", "*", "text/event-stream, */*;q=0.1", "%00")
+        .map(v -> new Header("Accept", v));
+    Arbitrary<Header> lastEventId = cursor().map(v -> new Header("Last-Event-ID", v));
+    return Arbitraries.frequencyOf(
+        Tuple.of(2, Arbitraries.just(List.of())),
+        Tuple.of(4, accept.map(List::of)),
+        Tuple.of(2, lastEventId.map(List::of)),
+        Tuple.of(2, Combinators.combine(accept, lastEventId).as(List::of)),
+        Tuple.of(1, Combinators.combine(lastEventId, lastEventId).as(List::of)));
   }
 
   /** {@code kind/subject} of an unlink path: the fixtures' identities as they are or bent, and broken ones. */

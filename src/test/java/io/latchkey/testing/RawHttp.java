@@ -20,8 +20,9 @@ import java.util.Optional;
 /**
  * HTTP/1.1 over a plain socket, for requests a real client refuses to send: bad request lines, invalid
  * header bytes, conflicting framing. Sends the bytes as given and reads one response, framed the way the
- * server frames it (Content-Length, chunked, or until the server closes). Interim 1xx answers are skipped,
- * except 101: after it the connection speaks another protocol.
+ * server frames it (Content-Length, chunked, or until the server closes; a Server-Sent Events stream, which
+ * never ends, up to its first message). Interim 1xx answers are skipped, except 101: after it the connection
+ * speaks another protocol.
  */
 public final class RawHttp {
 
@@ -211,6 +212,10 @@ public final class RawHttp {
           }
           copy(n, body);
           line();
+          if (eventStream(headers) && body.toString(StandardCharsets.UTF_8).contains("\n\n")) {
+            // a stream of Server-Sent Events does not end: its first message is the answer
+            return body.toByteArray();
+          }
         }
       }
       if (!length.isEmpty()) {
@@ -221,6 +226,11 @@ public final class RawHttp {
         body.write(b);
       }
       return body.toByteArray();
+    }
+
+    private static boolean eventStream(Map<String, List<String>> headers) {
+      return headers.getOrDefault("content-type", List.of()).stream()
+          .anyMatch(v -> v.toLowerCase(Locale.ROOT).startsWith("text/event-stream"));
     }
 
     private void copy(int n, ByteArrayOutputStream out) throws IOException {
