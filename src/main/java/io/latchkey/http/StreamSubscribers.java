@@ -38,7 +38,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Every heartbeat, each subscriber whose queue has room gets a comment, and a live one whose position is
  * behind the view's head an id-only message with the head ({@code :\nid: <head>\n\n}): it moves the client's
  * last event id without dispatching an event, so a client that reconnects after a quiet hour resumes from a
- * recent cursor.
+ * recent cursor. No heartbeat is sent while the feed is not {@linkplain InvalidationFeed#current current}: a
+ * node that cannot read the revocation log must not tell its clients that all is well.
  */
 final class StreamSubscribers {
 
@@ -273,6 +274,10 @@ final class StreamSubscribers {
   }
 
   private void heartbeat() {
+    if (!feed.current()) {
+      // the feed cannot vouch for what it has not read: silence tells clients to stop trusting this stream
+      return;
+    }
     for (Subscriber sub : new ArrayList<>(subscribers)) {
       if (sub.closed || !sub.response.headWritten()) {
         continue;

@@ -33,6 +33,17 @@ public interface InvalidationFeed {
   FeedView view();
 
   /**
+   * Whether the feed read the revocation log successfully within the last {@value #CURRENT_POLLS} poll
+   * intervals ({@code REVOCATION_POLL_MS}; it reads at least once each). While it is not, its views may miss
+   * what was committed since: streams get no heartbeat (their clients see silence, and reconnect or stop
+   * trusting their caches), and {@link #read} answers from PostgreSQL only.
+   */
+  boolean current();
+
+  /** Poll intervals without a successful read after which the feed is no longer {@link #current}. */
+  int CURRENT_POLLS = 3;
+
+  /**
    * Events after {@code after} (at most {@code limit}), from memory when the newest view covers the cursor,
    * else from PostgreSQL; from the head (no events) when {@code after} is {@code null}. A cursor of another
    * database, beyond anything this one issued, or older than the log's retention, gets a page of one

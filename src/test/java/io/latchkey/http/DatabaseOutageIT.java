@@ -8,6 +8,7 @@ import io.latchkey.db.DatabaseTarget;
 import io.latchkey.testing.Api;
 import io.latchkey.testing.Eventually;
 import io.latchkey.testing.HttpProbe;
+import io.latchkey.testing.SseClient;
 import io.latchkey.testing.StoppablePostgres;
 import io.latchkey.testing.TestConfig;
 import io.latchkey.testing.TestPostgres;
@@ -90,6 +91,31 @@ class DatabaseOutageIT {
       node.stop();
     } finally {
       postgres.close();
+    }
+  }
+
+  @Test
+  @DisplayName("PostgreSQL frozen: the invalidation stream goes silent and its JSON pages are not answered from memory; thawed: heartbeats again")
+  void invalidationStreamStopsVouchingForWhatItCannotRead() throws Exception {
+    node.stop();
+    startNode(Map.of("REVOCATION_POLL_MS", 200, "INVALIDATION_STREAM_HEARTBEAT_MS", 100));
+    String path = "/api/v1/internal/invalidations";
+    try (SseClient stream = SseClient.connect(node.httpPort(), path, "Authorization", "Bearer " + INTERNAL)) {
+      stream.next(WAIT, m -> !m.comments().isEmpty());
+      String cursor = Api.json(api.get(path, INTERNAL)).getString("next");
+      assertThat(api.get(path + "?after=" + cursor, INTERNAL).statusCode()).isEqualTo(200);
+
+      postgres.freeze();
+      // three polls without a read (600 ms) and the heartbeats (every 100 ms) stop: a second of silence
+      assertThat(stream.fallsSilent(Duration.ofSeconds(1), WAIT)).as("heartbeats stop").isTrue();
+      long asked = System.nanoTime();
+      HttpResponse<String> page = api.get(path + "?after=" + cursor, INTERNAL);
+      assertThat(page.statusCode()).as("a page PostgreSQL cannot confirm").isEqualTo(503);
+      assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofMillis(EVENT_BUS_TIMEOUT_MS + 1500));
+
+      postgres.thaw();
+      stream.next(WAIT, m -> !m.comments().isEmpty());
+      assertThat(api.get(path + "?after=" + cursor, INTERNAL).statusCode()).isEqualTo(200);
     }
   }
 

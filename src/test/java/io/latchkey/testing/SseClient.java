@@ -154,6 +154,20 @@ public final class SseClient implements AutoCloseable {
     return message;
   }
 
+  /**
+   * Whether the stream falls silent for {@code quiet} (no message at all) before {@code within} has passed,
+   * skipping what arrives before the silence.
+   */
+  public boolean fallsSilent(Duration quiet, Duration within) throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (messages.poll(quiet.toMillis(), TimeUnit.MILLISECONDS) == null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The next message that satisfies {@code condition}, skipping the others. */
   public Message next(Duration timeout, Predicate<Message> condition) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();

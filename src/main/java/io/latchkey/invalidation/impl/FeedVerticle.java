@@ -19,7 +19,9 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Pool;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +54,9 @@ public final class FeedVerticle extends VerticleBase implements InvalidationFeed
   private final Metrics metrics;
   private final AtomicInteger subscribers = new AtomicInteger();
   private volatile FeedView view;
+  private final Duration currentFor;
+  /** When the last read of the revocation log succeeded ({@link System#nanoTime}); 0 before the first. */
+  private volatile long lastReadNanos;
   private Context feedContext;
   private Pool feedPool;
   private Pool readPool;
@@ -69,6 +74,7 @@ public final class FeedVerticle extends VerticleBase implements InvalidationFeed
   public FeedVerticle(DatabaseTarget database, AppConfig config, Metrics metrics) {
     this.database = database;
     this.config = config;
+    this.currentFor = config.revocationPoll().multipliedBy(CURRENT_POLLS);
     this.metrics = metrics;
     Gauge.builder("latchkey.invalidation.stream.subscribers", subscribers, AtomicInteger::get)
         .description("Open invalidation streams (Server-Sent Events) on this node").register(metrics.registry());
@@ -115,10 +121,22 @@ public final class FeedVerticle extends VerticleBase implements InvalidationFeed
   }
 
   @Override
+  public boolean current() {
+    long last = lastReadNanos;
+    return last != 0 && System.nanoTime() - last <= currentFor.toNanos();
+  }
+
+  @Override
   public Future<Page> read(Cursor after, int limit) {
     FeedView current = view;
     if (current == null) {
       return Future.failedFuture(new IllegalStateException("the invalidation feed has not read PostgreSQL yet"));
+    }
+    if (!current()) {
+      // memory may be missing what was committed since the feed last read: only PostgreSQL can answer
+      return after == null
+          ? bounded(FeedStore.read(readPool, null, 1).map(read -> new Page(List.of(), read.head())))
+          : readStored(after, limit);
     }
     if (after == null) {
       return Future.succeededFuture(new Page(List.of(), current.head()));
@@ -131,7 +149,16 @@ public final class FeedVerticle extends VerticleBase implements InvalidationFeed
 
   @Override
   public Future<Page> readStored(Cursor after, int limit) {
-    return FeedStore.read(readPool, after, PAGE_ENTRIES).map(read -> page(after, read, limit));
+    return bounded(FeedStore.read(readPool, after, PAGE_ENTRIES).map(read -> page(after, read, limit)));
+  }
+
+  /**
+   * A reader's wait on PostgreSQL, bounded like any request the session verticle answers ({@code
+   * EVENT_BUS_TIMEOUT_MS}): a database that hangs (frozen, cut off without a reset) fails the read instead of
+   * holding the request.
+   */
+  private <T> Future<T> bounded(Future<T> read) {
+    return read.timeout(config.eventBusTimeout().toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** A reader's page from its cursor: a reset when the cursor is not this stream's or fell behind the retention. */
@@ -198,6 +225,7 @@ public final class FeedVerticle extends VerticleBase implements InvalidationFeed
     FeedView current = view;
     FeedStore.read(feedPool, current == null ? null : current.head(), PAGE_ENTRIES).onComplete(read -> {
       reading = false;
+      lastReadNanos = System.nanoTime();
       if (readFailing) {
         readFailing = false;
         LOG.info("The invalidation feed reads the revocation log again");
