@@ -39,6 +39,14 @@ final class Routes {
     return add(HttpMethod.DELETE, path, action);
   }
 
+  /**
+   * A route for every method (any token a client sends: forward auth answers for whatever the original
+   * request was), each request named after its own method; {@code /*} in {@code path} is named {@code {path}}.
+   */
+  Route any(String path, Handler<RoutingContext> first) {
+    return router.route(path).handler(RequestTiming.anyMethod(prefix + path.replace("/*", "/{path}"))).handler(first);
+  }
+
   private Route add(HttpMethod method, String path, Handler<RoutingContext> action) {
     String template = method.name() + " " + prefix + path.replaceAll(":([a-z_]+)", "{$1}");
     return router.route(method, path).handler(RequestTiming.route(template)).handler(action);
