@@ -41,10 +41,13 @@ final class Routes {
 
   /**
    * A route for every method (any token a client sends: forward auth answers for whatever the original
-   * request was), each request named after its own method; {@code /*} in {@code path} is named {@code {path}}.
+   * request was), each request named after its own method once {@code authentication} let it through (as on
+   * the other routes of a tier, whose authentication runs before them); {@code /*} in {@code path} is named
+   * {@code {path}}.
    */
-  Route any(String path, Handler<RoutingContext> first) {
-    return router.route(path).handler(RequestTiming.anyMethod(prefix + path.replace("/*", "/{path}"))).handler(first);
+  Route any(String path, Handler<RoutingContext> authentication, Handler<RoutingContext> action) {
+    return router.route(path).handler(authentication)
+        .handler(RequestTiming.anyMethod(prefix + path.replace("/*", "/{path}"))).handler(action);
   }
 
   private Route add(HttpMethod method, String path, Handler<RoutingContext> action) {

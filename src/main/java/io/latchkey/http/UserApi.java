@@ -42,7 +42,7 @@ final class UserApi {
     Routes routes = new Routes(router, "/api/v1/user");
     // first: these answer before the signature guard every other route passes
     for (String path : new String[] {"/auth", "/auth/*"}) {
-      routes.any(path, authentication).handler(forwardAuth::handle).failureHandler(forwardAuth::failed);
+      routes.any(path, authentication, forwardAuth::handle).failureHandler(forwardAuth::failed);
     }
     router.route().handler(authentication).handler(signatures);
     routes.get("/me", api::me);
