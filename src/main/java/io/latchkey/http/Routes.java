@@ -19,6 +19,8 @@ import java.util.stream.Collectors;
  */
 final class Routes {
 
+  private static final String ANY_METHOD = "latchkey.any-method";
+
   private final Router router;
   private final String prefix;
 
@@ -46,8 +48,13 @@ final class Routes {
    * {@code {path}}.
    */
   Route any(String path, Handler<RoutingContext> authentication, Handler<RoutingContext> action) {
-    return router.route(path).handler(authentication)
+    return router.route(path).setName(ANY_METHOD).handler(authentication)
         .handler(RequestTiming.anyMethod(prefix + path.replace("/*", "/{path}"))).handler(action);
+  }
+
+  /** Whether a route serves every method as an operation (a route without methods may also be a step). */
+  static boolean isAnyMethod(Route route) {
+    return ANY_METHOD.equals(route.getName());
   }
 
   private Route add(HttpMethod method, String path, Handler<RoutingContext> action) {
