@@ -43,13 +43,14 @@ final class TrustedProxies {
   }
 
   boolean trusts(HttpServerRequest request) {
+    return everyPeer || !rules.isEmpty() && trusts(request.remoteAddress());
+  }
+
+  /** Whether a TCP peer is one of the configured proxies. */
+  boolean trusts(SocketAddress peer) {
     if (everyPeer) {
       return true;
     }
-    if (rules.isEmpty()) {
-      return false;
-    }
-    SocketAddress peer = request.remoteAddress();
     String host = peer == null ? null : peer.hostAddress();
     if (host == null || !NetUtil.isValidIpV4Address(host) && !NetUtil.isValidIpV6Address(host)) {
       return false;
