@@ -208,6 +208,15 @@ class ForwardAuthIT {
   }
 
   @Test
+  @DisplayName("a CORS preflight, which vertx-web lets through authentication unauthenticated, is 401, not passed")
+  void aPreflightIsNotAuthenticated() throws Exception {
+    assertDenied(fromStranger("OPTIONS", AUTH, null, "Origin", "https://app.example.com",
+        "Access-Control-Request-Method", "GET", "Access-Control-Request-Headers", "authorization"));
+    assertProblem(fromStranger("OPTIONS", "/api/v1/user/me", null, "Origin", "https://app.example.com",
+        "Access-Control-Request-Method", "GET", "Access-Control-Request-Headers", "authorization"), 401);
+  }
+
+  @Test
   @DisplayName("a device-bound session passes when its signature matches the original request a trusted proxy describes")
   void aDeviceBoundSessionPassesAgainstTheOriginal() throws Exception {
     // Traefik and Caddy: X-Forwarded-*, a GET without the body
