@@ -29,11 +29,13 @@ import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
- * The authentication and authorisation handlers each tier chains first. All credentials arrive as
- * {@code Authorization: Bearer <credential>}; the providers (vertx-auth-common) decide what they are. The
- * one exception: routes marked {@link #oauthEndpoint} (the internal tier's RFC 7662 introspection and
- * RFC 7009 revocation, which OAuth clients call with {@code client_secret_basic}) also take an internal key
- * as the password of HTTP Basic, with any client id; there a 401 challenges {@code Basic} first.
+ * The authentication and authorisation handlers each tier chains first. Credentials arrive as
+ * {@code Authorization: Bearer <credential>}; the providers (vertx-auth-common) decide what they are. Two
+ * exceptions: on the user tier, a request with no {@code Authorization} may name its device-bound session
+ * in its signature's {@code keyid} (SPEC §6, signature alone: the signature guard then verifies it); and
+ * routes marked {@link #oauthEndpoint} (the internal tier's RFC 7662 introspection and RFC 7009
+ * revocation, which OAuth clients call with {@code client_secret_basic}) also take an internal key as the
+ * password of HTTP Basic, with any client id; there a 401 challenges {@code Basic} first.
  */
 final class Guards {
 
