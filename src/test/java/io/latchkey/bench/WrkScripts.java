@@ -34,30 +34,6 @@ final class WrkScripts {
         """);
   }
 
-  /**
-   * Forward auth as Traefik calls it: {@code GET /api/v1/user/auth} with the tokens of the file given as the
-   * script's argument, round-robin, and the original request in {@code X-Forwarded-*}.
-   */
-  static Path forward(Path dir) throws IOException {
-    return Tools.write(dir, "forward.lua", """
-        local tokens = {}
-        local i = 0
-        function init(args)
-          for line in io.lines(args[1]) do tokens[#tokens + 1] = line end
-          i = math.random(#tokens)
-        end
-        function request()
-          i = i % #tokens + 1
-          return wrk.format("GET", "/api/v1/user/auth", {
-            ["Authorization"] = "Bearer " .. tokens[i],
-            ["X-Forwarded-Method"] = "GET",
-            ["X-Forwarded-Uri"] = "/orders/7?page=2",
-            ["X-Forwarded-Host"] = "app.example.com",
-            ["X-Forwarded-Proto"] = "https" })
-        end
-        """);
-  }
-
   /** {@code POST /api/v1/internal/sessions} for the identities {@code bench-1@example.com} .. {@code bench-<accounts>@…}. */
   static Path create(Path dir, int accounts) throws IOException {
     return Tools.write(dir, "create.lua", """
