@@ -14,6 +14,8 @@ import io.latchkey.testing.HttpProbe;
 import io.latchkey.testing.RawHttp;
 import io.latchkey.testing.TestConfig;
 import io.latchkey.testing.TestPostgres;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -34,6 +36,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,6 +61,7 @@ class ForwardAuthIT {
   private static Api stranger;
   private static Vertx vertx;
   private static HttpClientAgent proxy;
+  private static Context context;
 
   private final String client = "198.51.100." + CLIENTS.incrementAndGet();
   private KeyPair device;
@@ -78,6 +82,7 @@ class ForwardAuthIT {
     HttpClientOptions options = new HttpClientOptions();
     options.setLocalAddress(PROXY_ADDRESS);
     proxy = vertx.createHttpClient(options);
+    context = vertx.getOrCreateContext();
   }
 
   @AfterAll
@@ -97,12 +102,13 @@ class ForwardAuthIT {
   private record Reply(int status, MultiMap headers, String body) {}
 
   /** A request without a body from the trusted proxy; {@code headers} as name/value pairs, a name may repeat. */
-  private Reply fromProxy(String method, String target, String... headers) {
+  private Reply fromProxy(String method, String target, String... headers) throws Exception {
     return fromProxyWith(null, null, method, target, headers);
   }
 
   /** The same with its own Host header ({@code null}: the node's address) and a body ({@code null}: none). */
-  private Reply fromProxyWith(String host, String body, String method, String target, String... headers) {
+  private Reply fromProxyWith(String host, String body, String method, String target, String... headers)
+      throws Exception {
     // connected to the node, whatever the Host header names (Envoy keeps the original's)
     RequestOptions request = new RequestOptions().setMethod(HttpMethod.valueOf(method))
         .setServer(SocketAddress.inetSocketAddress(node.httpPort(), "127.0.0.1")).setURI(target);
@@ -117,10 +123,13 @@ class ForwardAuthIT {
     for (int i = 0; i < headers.length; i += 2) {
       request.addHeader(headers[i], headers[i + 1]);
     }
-    return proxy.request(request)
-        .compose(r -> body == null ? r.send() : r.send(Buffer.buffer(body)))
-        .compose(response -> response.body().map(b -> new Reply(response.statusCode(), response.headers(), b.toString())))
-        .await();
+    // sent from a Vert.x context: Vert.x 5.0.10's client, called from a test thread with kept-alive connections,
+    // now and then never completes a response the server did send (seen once in some hundred requests)
+    return Future.<Reply>future(done -> context.runOnContext(v -> proxy.request(request)
+            .compose(r -> body == null ? r.send() : r.send(Buffer.buffer(body)))
+            .compose(response -> response.body().map(b -> new Reply(response.statusCode(), response.headers(), b.toString())))
+            .onComplete(done)))
+        .await(20, TimeUnit.SECONDS);
   }
 
   private HttpResponse<String> fromStranger(String method, String target, String bearer, String... headers)
