@@ -952,7 +952,9 @@ final class HostileRequests {
         "Transfer-Encoding: chunked\r\n\r\n%h;ext=\"x\r\n%b\r\n0\r\n\r\n",
         "Transfer-Encoding: chunked\r\n\r\n%h;ext=\r\n%b\r\n0\r\n\r\n",
         "Authorization: Bearer ${key.admin}\r\nContent-Length: %n\r\n\r\n%b");
-    return Combinators.combine(framing, body)
+    // within HostileInputIT's body limit: over it, a 413 for the body is as right as the 400 for two Authorization
+    // headers, and whichever the router meets first wins
+    return Combinators.combine(framing, body.filter(b -> b.length() <= 4096))
         .as((f, b) -> new Wire("strict framing", "POST /api/v1/internal/sessions/introspect HTTP/1.1\r\n"
             + "Host: 127.0.0.1\r\nContent-Type: application/json\r\nAuthorization: Bearer ${key.internal}\r\n"
             + frame(f, b), false, false));
