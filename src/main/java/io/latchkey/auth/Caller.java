@@ -15,6 +15,7 @@ public final class Caller {
   public static final String INTERNAL = "internal";
   public static final String ADMIN = "admin";
   private static final String CLIENT_KEY = "client_public_key";
+  private static final String SIGNATURE_ALONE = "signature_alone";
 
   private Caller() {}
 
@@ -24,11 +25,23 @@ public final class Caller {
    * @param clientPublicKey the session's Ed25519 key (standard base64), or {@code null} if not device-bound
    */
   public static User session(UUID accountId, UUID sessionId, String clientPublicKey) {
+    return session(accountId, sessionId, clientPublicKey, false);
+  }
+
+  /**
+   * A user authenticated by their session token, or ({@code signatureAlone}) by a request signature naming
+   * their device-bound session ({@code keyid}, no token): the signature guard then requires the coverage
+   * such a signature needs, which does not include an {@code authorization} header.
+   */
+  public static User session(UUID accountId, UUID sessionId, String clientPublicKey, boolean signatureAlone) {
     JsonObject principal = new JsonObject().put("kind", SESSION).put("sub", accountId.toString())
         .put("sid", sessionId.toString());
     JsonObject attributes = new JsonObject();
     if (clientPublicKey != null) {
       attributes.put(CLIENT_KEY, clientPublicKey);
+    }
+    if (signatureAlone) {
+      attributes.put(SIGNATURE_ALONE, true);
     }
     return User.create(principal, attributes);
   }
@@ -36,6 +49,11 @@ public final class Caller {
   /** The device key a session is bound to (standard base64 of 32 bytes), or {@code null}. */
   public static String clientPublicKey(User user) {
     return user.attributes().getString(CLIENT_KEY);
+  }
+
+  /** Whether the request's only credential is its signature ({@code keyid}, no bearer token). */
+  public static boolean signatureAlone(User user) {
+    return user.attributes().getBoolean(SIGNATURE_ALONE, false);
   }
 
   /** A user asserted by a trusted gateway (X-User-ID with an internal key): no current session. */
@@ -54,6 +72,16 @@ public final class Caller {
 
   public static UUID accountId(User user) {
     return UUID.fromString(user.principal().getString("sub"));
+  }
+
+  /** {@link #accountId} as the string it is held as (for a header, without parsing it back and forth). */
+  public static String accountIdText(User user) {
+    return user.principal().getString("sub");
+  }
+
+  /** {@link #sessionId} as the string it is held as, or {@code null} for a gateway-asserted user. */
+  public static String sessionIdText(User user) {
+    return user.principal().getString("sid");
   }
 
   /** The session the request came with, or {@code null} for a gateway-asserted user. */

@@ -23,7 +23,8 @@ import java.util.Locale;
  * Signs requests of a device-bound session the way latchkey verifies them (RFC 9421, Ed25519): covers
  * {@code "@method" "@target-uri" "authorization"} and, with a body, {@code "content-digest"} (RFC 9530,
  * sha-256), with {@code created}, a random {@code nonce} and {@code alg="ed25519"}. Returns the headers to
- * add to the request.
+ * add to the request. With {@link #signAlone} the signature is the request's only credential (SPEC §6): no
+ * bearer token, no {@code "authorization"} covered, the session named in {@code keyid}.
  */
 public final class RequestSigner {
 
@@ -46,10 +47,7 @@ public final class RequestSigner {
   /** Signs now, with a fresh random nonce. */
   public Map<String, String> sign(String method, URI uri, String authorization, byte[] body)
       throws GeneralSecurityException {
-    byte[] nonce = new byte[16];
-    RANDOM.nextBytes(nonce);
-    return sign(method, uri, authorization, body, Instant.now().getEpochSecond(),
-        Base64.getUrlEncoder().withoutPadding().encodeToString(nonce));
+    return sign(method, uri, authorization, body, Instant.now().getEpochSecond(), randomNonce());
   }
 
   /**
@@ -59,14 +57,35 @@ public final class RequestSigner {
    */
   public Map<String, String> sign(String method, URI uri, String authorization, byte[] body, long created,
       String nonce) throws GeneralSecurityException {
+    return sign(method, uri, authorization, null, body, created, nonce);
+  }
+
+  /** Signs now, with a fresh random nonce, for a request with no bearer token: the session in {@code keyid}. */
+  public Map<String, String> signAlone(String method, URI uri, String sessionId, byte[] body)
+      throws GeneralSecurityException {
+    return signAlone(method, uri, sessionId, body, Instant.now().getEpochSecond(), randomNonce());
+  }
+
+  /**
+   * @param sessionId the device-bound session's id, which names the session instead of a token
+   * @param body the body to send, or {@code null}/empty for none
+   * @return Signature-Input (with {@code keyid}), Signature and (with a body) Content-Digest, in that order
+   */
+  public Map<String, String> signAlone(String method, URI uri, String sessionId, byte[] body, long created,
+      String nonce) throws GeneralSecurityException {
+    return sign(method, uri, null, sessionId, body, created, nonce);
+  }
+
+  private Map<String, String> sign(String method, URI uri, String authorization, String keyId, byte[] body,
+      long created, String nonce) throws GeneralSecurityException {
     boolean hasBody = body != null && body.length > 0;
     String digest = hasBody
         ? "sha-256=:" + Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(body)) + ":"
         : null;
-    String components = hasBody
-        ? "(\"@method\" \"@target-uri\" \"authorization\" \"content-digest\")"
-        : "(\"@method\" \"@target-uri\" \"authorization\")";
-    String params = components + ";created=" + created + ";nonce=\"" + nonce + "\";alg=\"ed25519\"";
+    String components = "(\"@method\" \"@target-uri\"" + (authorization != null ? " \"authorization\"" : "")
+        + (hasBody ? " \"content-digest\")" : ")");
+    String params = components + ";created=" + created + ";nonce=\"" + nonce + "\""
+        + (keyId != null ? ";keyid=\"" + keyId + "\"" : "") + ";alg=\"ed25519\"";
     String base;
     try {
       base = SignatureBase.of(new Outgoing(method, uri, authorization, digest), params);
@@ -81,6 +100,12 @@ public final class RequestSigner {
       headers.put("Content-Digest", digest);
     }
     return headers;
+  }
+
+  private static String randomNonce() {
+    byte[] nonce = new byte[16];
+    RANDOM.nextBytes(nonce);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(nonce);
   }
 
   /** The request about to be sent, as the signature base sees it. */
@@ -119,7 +144,7 @@ public final class RequestSigner {
     @Override
     public List<String> header(String name) {
       return switch (name) {
-        case "authorization" -> List.of(authorization);
+        case "authorization" -> authorization == null ? List.of() : List.of(authorization);
         case "content-digest" -> contentDigest == null ? List.of() : List.of(contentDigest);
         default -> List.of();
       };

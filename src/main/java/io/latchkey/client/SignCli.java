@@ -25,6 +25,9 @@ import java.util.Map;
  *   java -cp latchkey.jar io.latchkey.client.SignCli sign client.key TOKEN METHOD URL [BODY]
  *       prints the signature headers for that request as a curl config ({@code curl -K -}):
  *       Authorization, Signature-Input, Signature and, with a body, Content-Digest
+ *   java -cp latchkey.jar io.latchkey.client.SignCli sign client.key --keyid SESSION_ID METHOD URL [BODY]
+ *       the same with no token: the signature alone is the credential, naming the session in keyid
+ *       (Signature-Input, Signature and, with a body, Content-Digest)
  * </pre>
  */
 public final class SignCli {
@@ -39,7 +42,13 @@ public final class SignCli {
     if (args.length == 2 && args[0].equals("keygen")) {
       return keygen(Path.of(args[1]), out);
     }
-    if ((args.length == 5 || args.length == 6) && args[0].equals("sign")) {
+    if ((args.length == 6 || args.length == 7) && args[0].equals("sign") && args[2].equals("--keyid")) {
+      RequestSigner signer = RequestSigner.fromPem(Files.readString(Path.of(args[1])));
+      byte[] body = args.length == 7 ? args[6].getBytes(StandardCharsets.UTF_8) : null;
+      signer.signAlone(args[4], URI.create(args[5]), args[3], body).forEach((name, value) -> out.println(header(name, value)));
+      return 0;
+    }
+    if ((args.length == 5 || args.length == 6) && args[0].equals("sign") && !args[2].equals("--keyid")) {
       RequestSigner signer = RequestSigner.fromPem(Files.readString(Path.of(args[1])));
       String authorization = "Bearer " + args[2];
       byte[] body = args.length == 6 ? args[5].getBytes(StandardCharsets.UTF_8) : null;
@@ -52,6 +61,7 @@ public final class SignCli {
     }
     err.println("usage: SignCli keygen KEY_FILE");
     err.println("       SignCli sign KEY_FILE TOKEN METHOD URL [BODY]   (prints a curl config: curl -K -)");
+    err.println("       SignCli sign KEY_FILE --keyid SESSION_ID METHOD URL [BODY]   (no token: the signature alone)");
     return 2;
   }
 

@@ -12,7 +12,9 @@ import java.util.regex.Pattern;
 
 /**
  * Every setting of one node, read once at start-up. The names are the environment variables that
- * override conf/config.json (see the README's configuration table).
+ * override conf/config.json (see the README's configuration table). {@code forwardAuthTrustedProxies}: the
+ * peers (as {@code address/prefix}) whose description of the original request forward auth believes; empty:
+ * every peer when {@code HTTP_TRUSTED_PROXY_HOPS} is above 0, else none.
  */
 public record AppConfig(
     String httpHost,
@@ -25,6 +27,7 @@ public record AppConfig(
     int httpIdleTimeoutSeconds,
     Duration httpHeaderTimeout,
     RateLimitConfig rateLimits,
+    List<String> forwardAuthTrustedProxies,
     Optional<String> databaseUrl,
     Path dataDir,
     int embeddedDbPort,
@@ -55,7 +58,7 @@ public record AppConfig(
   public static final List<String> NAMES = List.of(
       "HTTP_HOST", "HTTP_PORT", "HTTP_INSTANCES", "HTTP_SHUTDOWN_GRACE_MS", "HTTP_MAX_BODY_BYTES",
       "HTTP_MAX_HEADER_BYTES", "HTTP_MAX_INITIAL_LINE_BYTES", "HTTP_IDLE_TIMEOUT_SECONDS", "HTTP_HEADER_TIMEOUT_MS",
-      "HTTP_TRUSTED_PROXY_HOPS",
+      "HTTP_TRUSTED_PROXY_HOPS", "FORWARD_AUTH_TRUSTED_PROXIES",
       "RATE_LIMIT_AUTH_FAILURES_PER_MINUTE", "RATE_LIMIT_AUTH_FAILURES_BURST", "RATE_LIMIT_PUBLIC_PER_SECOND",
       "RATE_LIMIT_PUBLIC_BURST", "RATE_LIMIT_MAX_ADDRESSES",
       "RATE_LIMIT_LOGIN_PER_IDENTITY_PER_MINUTE", "RATE_LIMIT_LOGIN_PER_IDENTITY_BURST",
@@ -230,6 +233,7 @@ public record AppConfig(
             RateLimit.perSecond(s.longValue("RATE_LIMIT_PUBLIC_PER_SECOND", 0, 1_000_000),
                 s.intValue("RATE_LIMIT_PUBLIC_BURST", 1, 1_000_000)),
             s.longValue("RATE_LIMIT_MAX_ADDRESSES", 100, 100_000_000)),
+        s.ipBlocks("FORWARD_AUTH_TRUSTED_PROXIES"),
         s.optionalString("DATABASE_URL"),
         Path.of(s.string("DATA_DIR")),
         s.intValue("EMBEDDED_DB_PORT", 0, 65535),

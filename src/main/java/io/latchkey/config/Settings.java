@@ -1,5 +1,6 @@
 package io.latchkey.config;
 
+import io.netty.util.NetUtil;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,6 +90,47 @@ final class Settings {
         throw new ConfigException(name + " must be a comma-separated list of host:port (one entry per member, no ranges)");
       }
       out.add(member);
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * A comma-separated list of IP addresses and CIDR blocks ({@code 10.0.0.0/8}, {@code 2001:db8::/32},
+   * {@code 192.0.2.7}: a single address), as {@code address/prefix} strings; empty when unset. Literals only:
+   * a name is refused, so that nothing here ever waits on a DNS lookup or changes with one.
+   */
+  List<String> ipBlocks(String name) {
+    Optional<String> text = optionalString(name);
+    if (text.isEmpty()) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (String item : text.get().split(",")) {
+      String block = item.trim();
+      if (block.isEmpty()) {
+        continue;
+      }
+      int slash = block.indexOf('/');
+      String address = slash < 0 ? block : block.substring(0, slash);
+      boolean v4 = NetUtil.isValidIpV4Address(address);
+      if (!v4 && !NetUtil.isValidIpV6Address(address)) {
+        throw new ConfigException(name + " must be a comma-separated list of IP addresses and CIDR blocks "
+            + "(192.0.2.0/24, 2001:db8::/32), not host names");
+      }
+      int max = v4 ? 32 : 128;
+      int prefix = max;
+      if (slash >= 0) {
+        try {
+          prefix = Integer.parseInt(block.substring(slash + 1));
+        } catch (NumberFormatException e) {
+          prefix = -1;
+        }
+        if (prefix < 0 || prefix > max) {
+          throw new ConfigException(name + " has a CIDR prefix length outside 0-" + max + " for an IPv"
+              + (v4 ? "4" : "6") + " address");
+        }
+      }
+      out.add(address + "/" + prefix);
     }
     return List.copyOf(out);
   }

@@ -2,7 +2,10 @@ package io.latchkey.http;
 
 import io.latchkey.auth.ApiKeyAuthProvider;
 import io.latchkey.auth.Caller;
+import io.latchkey.auth.KeyIdCredentials;
 import io.latchkey.auth.SessionAuthProvider;
+import io.latchkey.auth.signature.RequestVerifier;
+import io.latchkey.auth.signature.SignatureException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
@@ -21,19 +24,23 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
- * The authentication and authorisation handlers each tier chains first. All credentials arrive as
- * {@code Authorization: Bearer <credential>}; the providers (vertx-auth-common) decide what they are. The
- * one exception: routes marked {@link #oauthEndpoint} (the internal tier's RFC 7662 introspection and
- * RFC 7009 revocation, which OAuth clients call with {@code client_secret_basic}) also take an internal key
- * as the password of HTTP Basic, with any client id; there a 401 challenges {@code Basic} first.
+ * The authentication and authorisation handlers each tier chains first. Credentials arrive as
+ * {@code Authorization: Bearer <credential>}; the providers (vertx-auth-common) decide what they are. Two
+ * exceptions: on the user tier, a request with no {@code Authorization} may name its device-bound session
+ * in its signature's {@code keyid} (SPEC §6, signature alone: the signature guard then verifies it); and
+ * routes marked {@link #oauthEndpoint} (the internal tier's RFC 7662 introspection and RFC 7009
+ * revocation, which OAuth clients call with {@code client_secret_basic}) also take an internal key as the
+ * password of HTTP Basic, with any client id; there a 401 challenges {@code Basic} first.
  */
 final class Guards {
 
   static final String USER_ID_HEADER = "X-User-ID";
+  static final String SIGNATURE_INPUT = "Signature-Input";
   /** Set on a request whose route accepts HTTP Basic: read by the key guard and by the 401's challenge. */
   static final String OAUTH_ENDPOINT = "latchkey.oauth-endpoint";
   private static final String BEARER = "bearer ";
@@ -42,14 +49,18 @@ final class Guards {
   private Guards() {}
 
   /**
-   * User routes: a bearer session token, or a trusted gateway's {@code X-User-ID} together with an
-   * internal key. {@code X-User-ID} from anyone else is rejected (an admin key: 403; anything else: 401),
-   * never trusted.
+   * User routes: a bearer session token; or, with no {@code Authorization} at all, a request signature naming
+   * its device-bound session ({@code keyid}, SPEC §6: the signature guard then verifies it); or a trusted
+   * gateway's {@code X-User-ID} together with an internal key. {@code X-User-ID} from anyone else is rejected
+   * (an admin key: 403; anything else: 401), never trusted.
    */
   static Handler<RoutingContext> user(SessionAuthProvider sessions, ApiKeyAuthProvider keys) {
     return SimpleAuthenticationHandler.create().authenticate(ctx -> guarded(() -> {
-      String credential = bearer(ctx);
       String asserted = ctx.request().getHeader(USER_ID_HEADER);
+      if (asserted == null && ctx.request().getHeader(HttpHeaders.AUTHORIZATION) == null) {
+        return sessions.authenticate(new KeyIdCredentials(keyId(ctx)));
+      }
+      String credential = bearer(ctx);
       if (asserted == null) {
         return sessions.authenticate(new TokenCredentials(credential));
       }
@@ -66,6 +77,34 @@ final class Guards {
       }
       return Future.<User>failedFuture(new HttpException(401, "X-User-ID is honoured only with an internal key."));
     }));
+  }
+
+  /**
+   * The session a request without a token names in its signature's {@code keyid}. 401 when there is no
+   * signature, no keyid, or a keyid that is not a session id (a UUID in canonical form); a signature whose
+   * headers do not parse is 401 {@code signature-malformed}, as on a signed request with a token.
+   */
+  private static UUID keyId(RoutingContext ctx) {
+    List<String> inputs = ctx.request().headers().getAll(SIGNATURE_INPUT);
+    if (inputs.isEmpty()) {
+      throw new HttpException(401, "Credentials are required: Authorization: Bearer <credential>, or a request "
+          + "signature naming its device-bound session (keyid).");
+    }
+    String keyId;
+    try {
+      keyId = RequestVerifier.keyId(inputs);
+    } catch (SignatureException e) {
+      throw SignatureGuard.rejected(e);
+    }
+    if (keyId == null) {
+      throw new HttpException(401, "Credentials are required: a request without Authorization must name its "
+          + "device-bound session in its signature (keyid).");
+    }
+    try {
+      return UUID.fromString(Inputs.canonicalUuid(keyId));
+    } catch (IllegalArgumentException e) {
+      throw new HttpException(401, "The signature's keyid names no active device-bound session.");
+    }
   }
 
   /** Internal or admin routes: a key of the tier's family; the other family's key is 403. */

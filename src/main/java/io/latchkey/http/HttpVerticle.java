@@ -17,12 +17,14 @@ import io.latchkey.session.SessionCache;
 import io.latchkey.session.SessionService;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -159,6 +161,9 @@ public final class HttpVerticle extends VerticleBase {
     Handler<RoutingContext> userAuthentication = Guards.user(new SessionAuthProvider(sessions), keys);
     SignatureGuard signatures = new SignatureGuard(
         new RequestVerifier(config.signatureMaxSkew(), replays, Clock.systemUTC()));
+    FailureHandler failures = new FailureHandler();
+    ForwardAuth forwardAuth = new ForwardAuth(signatures,
+        TrustedProxies.of(config.forwardAuthTrustedProxies(), config.rateLimits().trustedProxyHops()), failures);
 
     Router router = Router.router(vertx);
     router.route().handler(new SecurityHeaders());
@@ -194,12 +199,13 @@ public final class HttpVerticle extends VerticleBase {
     // only methods that carry a body pay for reading one (a GET is answered without it); three routes, since
     // vertx-web wants a body handler first on its own route. The routes take every method and pass the others
     // on: a route restricted to methods would make vertx-web answer any other method on any /api/v1 path,
-    // unknown ones included, with 405 instead of 404
+    // unknown ones included, with 405 instead of 404. Forward auth reads a body whatever the method (Traefik
+    // forwards one with a GET), when there is one
     BodyHandler bodies = BodyHandler.create(false).setBodyLimit(config.httpMaxBodyBytes());
     for (Handler<RoutingContext> step : List.<Handler<RoutingContext>>of(FailureHandler::readingBody, bodies,
         FailureHandler::bodyRead)) {
       router.route("/api/v1/*").handler(ctx -> {
-        if (carriesBody(ctx.request().method())) {
+        if (carriesBody(ctx.request().method()) || forwardedBody(ctx.request())) {
           step.handle(ctx);
         } else {
           ctx.next();
@@ -221,12 +227,12 @@ public final class HttpVerticle extends VerticleBase {
       }
     }
     router.route("/api/v1/public/*").subRouter(PublicApi.router(vertx, openApi, logins));
-    router.route("/api/v1/user/*").subRouter(UserApi.router(vertx, sessions, userAuthentication, signatures));
+    router.route("/api/v1/user/*").subRouter(UserApi.router(vertx, sessions, userAuthentication, signatures,
+        forwardAuth));
     router.route("/api/v1/internal/*").subRouter(InternalApi.router(vertx, sessions, keys,
         new InvalidationStream(feed, streams, metrics)));
     router.route("/api/v1/admin/*").subRouter(AdminApi.router(vertx, sessions, keys));
 
-    FailureHandler failures = new FailureHandler();
     router.route().failureHandler(failures);
     for (int status : new int[] {400, 401, 403, 404, 406, 413, 415, 500}) {
       router.errorHandler(status, failures);
@@ -248,6 +254,13 @@ public final class HttpVerticle extends VerticleBase {
   /** The port this instance listens on (the real one when 0 was configured). */
   public int actualPort() {
     return server.actualPort();
+  }
+
+  /** A body sent to forward auth with a method that usually has none. */
+  private static boolean forwardedBody(HttpServerRequest request) {
+    MultiMap headers = request.headers();
+    return (headers.contains(HttpHeaders.CONTENT_LENGTH) || headers.contains(HttpHeaders.TRANSFER_ENCODING))
+        && request.path().startsWith(ForwardedRequest.PREFIX);
   }
 
   /** The methods the body handler reads a body for. */

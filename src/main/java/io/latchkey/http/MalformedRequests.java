@@ -13,6 +13,11 @@ import io.vertx.core.http.HttpServerResponse;
  * {@code chunked} (RFC 9112 §6.1: a proxy in front may frame such a request otherwise, so the connection is
  * closed after the answer). What the HTTP decoder cannot parse, Content-Length together with
  * Transfer-Encoding included, is {@link InvalidRequests}' job.
+ *
+ * <p>Also a forward-auth path with dot-segments after its prefix ({@code /api/v1/user/auth/../../public/ping}):
+ * Envoy appends the original path to the prefix as it came, the router resolves dot-segments (%-encoded
+ * ones too) before it matches, and such a check request would reach another route, possibly an
+ * unauthenticated one, whose 200 the proxy would take for "allowed".
  */
 final class MalformedRequests {
 
@@ -27,7 +32,14 @@ final class MalformedRequests {
             + "Content-Length."));
         return;
       }
-      if (escapesWellFormed(request.path()) && escapesWellFormed(request.query())) {
+      String path = request.path();
+      if (path != null && path.startsWith(ForwardedRequest.PREFIX) && hasDotSegment(path, ForwardedRequest.PREFIX.length())) {
+        Problem problem = Problem.named("forwarded-request-malformed", 400, "Malformed forwarded request",
+            "The original path below " + ForwardedRequest.PREFIX + " has dot-segments: let the proxy normalise paths.");
+        send(request, problem).end(problem.toJson().toBuffer());
+        return;
+      }
+      if (escapesWellFormed(path) && escapesWellFormed(request.query())) {
         router.handle(request);
         return;
       }
@@ -52,6 +64,23 @@ final class MalformedRequests {
     return request.response()
         .setStatusCode(problem.status())
         .putHeader(HttpHeaders.CONTENT_TYPE, Problem.CONTENT_TYPE);
+  }
+
+  /** Whether a segment of {@code path} after {@code from} is {@code .} or {@code ..}, a dot also as {@code %2e}. */
+  static boolean hasDotSegment(String path, int from) {
+    int start = from;
+    while (start <= path.length()) {
+      int end = path.indexOf('/', start);
+      if (end < 0) {
+        end = path.length();
+      }
+      String segment = path.substring(start, end).replace("%2e", ".").replace("%2E", ".");
+      if (segment.equals(".") || segment.equals("..")) {
+        return true;
+      }
+      start = end + 1;
+    }
+    return false;
   }
 
   static boolean escapesWellFormed(String path) {

@@ -19,6 +19,8 @@ import java.util.stream.Collectors;
  */
 final class Routes {
 
+  private static final String ANY_METHOD = "latchkey.any-method";
+
   private final Router router;
   private final String prefix;
 
@@ -37,6 +39,22 @@ final class Routes {
 
   Route delete(String path, Handler<RoutingContext> action) {
     return add(HttpMethod.DELETE, path, action);
+  }
+
+  /**
+   * A route for every method (any token a client sends: forward auth answers for whatever the original
+   * request was), each request named after its own method once {@code authentication} let it through (as on
+   * the other routes of a tier, whose authentication runs before them); {@code /*} in {@code path} is named
+   * {@code {path}}.
+   */
+  Route any(String path, Handler<RoutingContext> authentication, Handler<RoutingContext> action) {
+    return router.route(path).setName(ANY_METHOD).handler(authentication)
+        .handler(RequestTiming.anyMethod(prefix + path.replace("/*", "/{path}"))).handler(action);
+  }
+
+  /** Whether a route serves every method as an operation (a route without methods may also be a step). */
+  static boolean isAnyMethod(Route route) {
+    return ANY_METHOD.equals(route.getName());
   }
 
   private Route add(HttpMethod method, String path, Handler<RoutingContext> action) {

@@ -14,6 +14,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
 import java.security.InvalidKeyException;
 import java.util.Base64;
 import java.util.List;
@@ -22,11 +23,17 @@ import java.util.Optional;
 
 /**
  * Runs right after authentication on the user tier: a request on a device-bound session must carry a
- * valid signature by the session's key (from the cache, via the session lookup) before any handler runs.
- * Sessions without a key, and gateway-asserted users, pass through. A stored key that fails the checks
- * keys get on arrival (possible only for a session created before they existed) verifies nothing: 401.
+ * valid signature by the session's key (from the cache, via the session lookup) before any handler runs;
+ * one that came with no token, its signature's {@code keyid} alone naming the session, must cover what such
+ * a signature must (SPEC §6). Sessions without a key pass through, unless the request names another session
+ * in a signature's {@code keyid} (a request claiming two sessions is refused); gateway-asserted users pass
+ * through. A stored key that fails the checks keys get on arrival (possible only for a session created
+ * before they existed) verifies nothing: 401. Forward auth verifies through {@link #check} too, against
+ * the original request its proxy describes.
  */
 final class SignatureGuard implements Handler<RoutingContext> {
+
+  private static final byte[] EMPTY = new byte[0];
 
   private final RequestVerifier verifier;
   /** Checked and decoded keys (empty: refused) by their base64 form: checking costs about a verification. */
@@ -39,22 +46,56 @@ final class SignatureGuard implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     User user = ctx.user();
-    String encodedKey = Caller.clientPublicKey(user);
-    if (encodedKey == null) {
-      ctx.next();
+    if (user == null) {
+      // vertx-web lets a CORS preflight through authentication unauthenticated; nothing here serves one
+      ctx.fail(new HttpException(401, "Credentials are required."));
       return;
     }
+    String encodedKey = Caller.clientPublicKey(user);
     try {
-      Ed25519.VerifyingKey key = key(encodedKey).orElseThrow(() -> new SignatureException(Reason.INVALID,
-          "The session's device key is not a valid Ed25519 public key: no signature can verify; create a new session."));
-      Buffer body = ctx.body().buffer();
-      verifier.verify(new Incoming(ctx.request()), body == null ? new byte[0] : body.getBytes(), key,
-          Caller.sessionId(user).toString());
+      if (encodedKey == null) {
+        checkNoOtherSession(ctx.request(), user);
+      } else {
+        Buffer body = ctx.body().buffer();
+        check(user, new Incoming(ctx.request()), body == null ? EMPTY : body.getBytes());
+      }
     } catch (SignatureException e) {
-      ctx.fail(new ProblemException(Problem.named(e.reason().type(), 401, "Request signature rejected", e.getMessage())));
+      ctx.fail(rejected(e));
       return;
     }
     ctx.next();
+  }
+
+  /**
+   * Verifies a request of a device-bound session ({@code user} carries its key) as {@code request} shows it.
+   *
+   * @throws SignatureException naming why it is refused
+   */
+  void check(User user, SignedRequest request, byte[] body) throws SignatureException {
+    Ed25519.VerifyingKey key = key(Caller.clientPublicKey(user)).orElseThrow(() -> new SignatureException(Reason.INVALID,
+        "The session's device key is not a valid Ed25519 public key: no signature can verify; create a new session."));
+    verifier.verify(request, body, key, Caller.sessionIdText(user), Caller.signatureAlone(user));
+  }
+
+  /**
+   * A session without a key needs no signature, but a request that names a session in a signature's
+   * {@code keyid} must name this one; a signature whose keyid cannot be read is refused like one that names
+   * another session (what it claims cannot be told). A gateway-asserted user has no session to compare.
+   */
+  private static void checkNoOtherSession(HttpServerRequest request, User user) throws SignatureException {
+    String sessionId = Caller.sessionIdText(user);
+    if (sessionId == null || !request.headers().contains(Guards.SIGNATURE_INPUT)) {
+      return;
+    }
+    String keyId = RequestVerifier.keyId(request.headers().getAll(Guards.SIGNATURE_INPUT));
+    if (keyId != null && !keyId.equals(sessionId)) {
+      throw new SignatureException(Reason.MALFORMED, "'keyid', if given, must be the session's id.");
+    }
+  }
+
+  /** The 401 problem a refused signature is answered with, named after why. */
+  static ProblemException rejected(SignatureException e) {
+    return new ProblemException(Problem.named(e.reason().type(), 401, "Request signature rejected", e.getMessage()));
   }
 
   private Optional<Ed25519.VerifyingKey> key(String encoded) {

@@ -16,8 +16,10 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * {@code /api/v1/user}: a user acting on their own account, authenticated by their session token (or
- * asserted by a gateway). A user can only see and revoke their own sessions; anyone else's is 404.
+ * {@code /api/v1/user}: a user acting on their own account, authenticated by their session token, by a
+ * signature naming their device-bound session, or asserted by a gateway. A user can only see and revoke
+ * their own sessions; anyone else's is 404. Also where reverse proxies ask whether a request may pass
+ * ({@link ForwardAuth}).
  */
 final class UserApi {
 
@@ -29,12 +31,20 @@ final class UserApi {
     this.sessions = sessions;
   }
 
+  /**
+   * @param forwardAuth forward auth, which checks a device-bound session's signature against the original
+   *     request its proxy describes, instead of against the check request as every other route does
+   */
   static Router router(Vertx vertx, SessionService sessions, Handler<RoutingContext> authentication,
-      Handler<RoutingContext> signatures) {
+      Handler<RoutingContext> signatures, ForwardAuth forwardAuth) {
     UserApi api = new UserApi(sessions);
     Router router = Router.router(vertx);
-    router.route().handler(authentication).handler(signatures);
     Routes routes = new Routes(router, "/api/v1/user");
+    // first: these answer before the signature guard every other route passes
+    for (String path : new String[] {"/auth", "/auth/*"}) {
+      routes.any(path, authentication, forwardAuth::handle).failureHandler(forwardAuth::failed);
+    }
+    router.route().handler(authentication).handler(signatures);
     routes.get("/me", api::me);
     routes.get("/sessions", api::listSessions);
     routes.delete("/sessions/current", api::logOut);

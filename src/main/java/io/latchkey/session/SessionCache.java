@@ -14,7 +14,14 @@ import java.util.UUID;
  *   <li>{@code sessions}: active sessions and revocation tombstones, bounded by size (least recently used
  *       leave first) and by a TTL after write, which bounds how stale an entry can be;</li>
  *   <li>{@code unknown}: hashes the database did not know, remembered briefly so a client repeating a
- *       random token costs one query per negative-cache period, not one per request.</li>
+ *       random token costs one query per negative-cache period, not one per request;</li>
+ *   <li>{@code devices}: for device-bound sessions only, the token hash of each session id, so a request
+ *       signed with {@code keyid} (SPEC §6, signature alone) finds its session without a token. It points
+ *       into {@code sessions} and holds nothing else: whatever {@code sessions} holds for the hash (an
+ *       active entry, a tombstone, nothing) is the answer, so revocations, TTL, staleness and lifetimes
+ *       apply to both ways in alike, and an ordinary session costs no byte more;</li>
+ *   <li>{@code unknownIds}: session ids that name no device-bound session (unknown, or without a key), the
+ *       {@code keyid} counterpart of {@code unknown}.</li>
  * </ul>
  * The session verticle is its only writer. The HTTP verticles read it directly (Caffeine is thread-safe),
  * so a cache hit costs no event-bus hop; everything else (misses, creations, revocations, tombstones)
@@ -25,13 +32,17 @@ public final class SessionCache {
 
   private final Cache<TokenHash, CachedSession> sessions;
   private final Cache<TokenHash, Boolean> unknown;
+  private final Cache<UUID, TokenHash> devices;
+  private final Cache<UUID, Boolean> unknownIds;
   private final Cache<UUID, Account> accounts;
   private volatile boolean current = true;
 
   private SessionCache(Cache<TokenHash, CachedSession> sessions, Cache<TokenHash, Boolean> unknown,
-      Cache<UUID, Account> accounts) {
+      Cache<UUID, TokenHash> devices, Cache<UUID, Boolean> unknownIds, Cache<UUID, Account> accounts) {
     this.sessions = sessions;
     this.unknown = unknown;
+    this.devices = devices;
+    this.unknownIds = unknownIds;
     this.accounts = accounts;
   }
 
@@ -54,14 +65,24 @@ public final class SessionCache {
         .expireAfterWrite(config.ttl())
         .executor(Runnable::run)
         .build();
+    Cache<UUID, TokenHash> devices = Caffeine.newBuilder()
+        .maximumSize(config.maxEntries())
+        .expireAfterWrite(config.ttl())
+        .executor(Runnable::run)
+        .build();
+    Cache<UUID, Boolean> unknownIds = Caffeine.newBuilder()
+        .maximumSize(config.negativeMaxEntries())
+        .expireAfterWrite(config.negativeTtl())
+        .executor(Runnable::run)
+        .build();
     if (registry == null) {
-      return new SessionCache(sessions.build(), unknown.build(), accounts);
+      return new SessionCache(sessions.build(), unknown.build(), devices, unknownIds, accounts);
     }
     Cache<TokenHash, CachedSession> sessionCache = sessions.recordStats().build();
     Cache<TokenHash, Boolean> unknownCache = unknown.recordStats().build();
     CaffeineCacheMetrics.monitor(registry, sessionCache, "sessions");
     CaffeineCacheMetrics.monitor(registry, unknownCache, "unknown_tokens");
-    return new SessionCache(sessionCache, unknownCache, accounts);
+    return new SessionCache(sessionCache, unknownCache, devices, unknownIds, accounts);
   }
 
   /** The cached session or tombstone, or {@code null}; a lookup, counted as a cache hit or miss. */
@@ -75,6 +96,28 @@ public final class SessionCache {
   }
 
   /**
+   * The token hash of a device-bound session by its id, or {@code null} when this node does not know it
+   * (never cached, or its entry here expired): where {@link #device} looks.
+   */
+  public TokenHash deviceHash(UUID sessionId) {
+    return devices.getIfPresent(sessionId);
+  }
+
+  /**
+   * The cached device-bound session or tombstone with this id, or {@code null}; a lookup, counted like
+   * {@link #get}. {@code null} too when the index still names a hash whose entry is gone (evicted): the
+   * session verticle then reads it again by that hash.
+   */
+  public CachedSession device(UUID sessionId) {
+    TokenHash hash = devices.getIfPresent(sessionId);
+    if (hash == null) {
+      return null;
+    }
+    CachedSession session = sessions.getIfPresent(hash);
+    return session != null && session.sessionId().equals(sessionId) ? session : null;
+  }
+
+  /**
    * Adds what the database said unless the cache already holds something for the hash, and returns
    * what the cache holds afterwards. A tombstone written by a revocation while the read was in flight
    * therefore wins over the read's older "active"; a tombstone already evicted again cannot, which is why
@@ -82,6 +125,8 @@ public final class SessionCache {
    */
   public CachedSession fill(TokenHash hash, CachedSession fromDatabase) {
     CachedSession previous = sessions.asMap().putIfAbsent(hash, fromDatabase);
+    // indexed by what the database said: a tombstone written without the key still answers for its id
+    index(hash, fromDatabase);
     return previous != null ? previous : fromDatabase;
   }
 
@@ -93,6 +138,17 @@ public final class SessionCache {
   public void putCreated(TokenHash hash, CachedSession session) {
     sessions.asMap().putIfAbsent(hash, session);
     unknown.invalidate(hash);
+    if (session.clientPublicKey() != null) {
+      unknownIds.invalidate(session.sessionId());
+      index(hash, session);
+    }
+  }
+
+  /** A device-bound session becomes findable by its id; any other is not indexed (it costs nothing here). */
+  private void index(TokenHash hash, CachedSession session) {
+    if (session.clientPublicKey() != null) {
+      devices.put(session.sessionId(), hash);
+    }
   }
 
   /**
@@ -147,6 +203,19 @@ public final class SessionCache {
 
   public void rememberUnknown(TokenHash hash) {
     unknown.put(hash, Boolean.TRUE);
+  }
+
+  /** Whether this id was recently found to name no device-bound session (see {@link #rememberUnknownId}). */
+  public boolean knownUnknownId(UUID sessionId) {
+    return unknownIds.getIfPresent(sessionId) != null;
+  }
+
+  /**
+   * Remembers, for the negative-cache period, that no device-bound session has this id (none at all, or one
+   * without a key: a key is set at creation only, so that cannot change).
+   */
+  public void rememberUnknownId(UUID sessionId) {
+    unknownIds.put(sessionId, Boolean.TRUE);
   }
 
   /** An account with its identities, or {@code null} when not cached. */

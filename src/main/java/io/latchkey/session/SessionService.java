@@ -65,6 +65,17 @@ public interface SessionService {
    */
   Future<CachedSession> lookup(String token);
 
+  /**
+   * Who is this device-bound session? The credential of a request signed with {@code keyid} and no token
+   * (SPEC §6, signature alone): the caller verifies the signature with the key of the session answered. The
+   * same rules as {@link #lookup}: from the shared cache on a hit (its entries are found by session id for
+   * device-bound sessions only), else through the session verticle and PostgreSQL, with the same bounds on
+   * misses (ids known to name no device-bound session are remembered for the negative-cache period);
+   * revocations, lifetimes and staleness apply alike. SESSION_NOT_FOUND when no active session has this id,
+   * or the one that has it is not device-bound.
+   */
+  Future<CachedSession> deviceSession(UUID sessionId);
+
   /** One session, active or revoked, by id; SESSION_NOT_FOUND. */
   Future<SessionRecord> session(UUID sessionId);
 

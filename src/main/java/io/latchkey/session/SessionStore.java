@@ -59,6 +59,15 @@ public interface SessionStore {
   /** The session with this id, or {@code null}. */
   Future<SessionRecord> findById(UUID sessionId);
 
+  /**
+   * The session with this id together with its token hash, or {@code null}: what a lookup by session id (a
+   * request signed with {@code keyid}, SPEC §6) needs to cache the session where its token's lookups find it.
+   */
+  Future<Keyed> findKeyedById(UUID sessionId);
+
+  /** A session row and the hash of its token. */
+  record Keyed(TokenHash tokenHash, SessionRecord row) {}
+
   /** An account's sessions, newest first; only active ones when {@code activeOnly}. */
   Future<List<SessionRecord>> listByAccount(UUID accountId, boolean activeOnly);
 

@@ -57,6 +57,22 @@ public final class RequestTiming implements Handler<RoutingContext> {
     };
   }
 
+  /**
+   * The handler a route that takes every method starts with: names each request after its own method
+   * ({@code OTHER} for one outside the standard ones) and the route's path template.
+   */
+  public static Handler<RoutingContext> anyMethod(String pathTemplate) {
+    Map<HttpMethod, String> templates = new java.util.HashMap<>();
+    for (HttpMethod method : STANDARD_METHODS) {
+      templates.put(method, method.name() + " " + pathTemplate);
+    }
+    String other = "OTHER " + pathTemplate;
+    return ctx -> {
+      ctx.put(ROUTE, templates.getOrDefault(ctx.request().method(), other));
+      ctx.next();
+    };
+  }
+
   @Override
   public void handle(RoutingContext ctx) {
     long start = System.nanoTime();

@@ -63,14 +63,18 @@ final class BenchNode implements AutoCloseable {
 
   /** Creates {@code count} sessions for new accounts; {@code extra} may add fields to the i-th request. */
   List<String> createSessions(int count, IntFunction<JsonObject> extra) throws Exception {
-    List<String> tokens = new ArrayList<>(count);
+    return create(count, extra).stream().map(created -> created.getString("token")).toList();
+  }
+
+  /** The same, answering each create's whole reply ({@code token}, {@code session_id}, ...). */
+  List<JsonObject> create(int count, IntFunction<JsonObject> extra) throws Exception {
+    List<JsonObject> created = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       JsonObject body = extra.apply(i).put("identity",
           new JsonObject().put("kind", "email").put("subject", "bench-" + UUID.randomUUID() + "@example.com"));
-      tokens.add(Api.json(api.post("/api/v1/internal/sessions", LocalCluster.INTERNAL_KEY, body.encode()))
-          .getString("token"));
+      created.add(Api.json(api.post("/api/v1/internal/sessions", LocalCluster.INTERNAL_KEY, body.encode())));
     }
-    return tokens;
+    return created;
   }
 
   List<String> createSessions(int count) throws Exception {

@@ -62,6 +62,22 @@ class AppConfigTest {
   }
 
   @Test
+  void forwardAuthTrustsNoProxyUnlessTold() {
+    assertThat(AppConfig.from(TestConfig.defaults()).forwardAuthTrustedProxies()).isEmpty();
+
+    AppConfig config = AppConfig.from(TestConfig.defaults()
+        .put("FORWARD_AUTH_TRUSTED_PROXIES", " 10.0.0.0/8, 192.0.2.7 ,, 2001:db8::/32, ::1"));
+
+    assertThat(config.forwardAuthTrustedProxies())
+        .containsExactly("10.0.0.0/8", "192.0.2.7/32", "2001:db8::/32", "::1/128");
+    for (String bad : List.of("proxy.internal", "10.0.0.0/33", "::1/129", "10.0.0.0/", "10.0.0.0/x", "10.0.0.0/-1",
+        "10.0.0.256", "localhost/32")) {
+      assertThatThrownBy(() -> AppConfig.from(TestConfig.defaults().put("FORWARD_AUTH_TRUSTED_PROXIES", bad)))
+          .as(bad).hasMessageStartingWith("FORWARD_AUTH_TRUSTED_PROXIES").hasMessageNotContaining(bad);
+    }
+  }
+
+  @Test
   void everySettingCanComeFromTheEnvironmentAndHasADefault() {
     JsonObject defaults = TestConfig.defaults();
     for (String name : AppConfig.NAMES) {

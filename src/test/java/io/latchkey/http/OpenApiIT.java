@@ -14,6 +14,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -60,6 +61,12 @@ class OpenApiIT {
         // (a path ending in "/" is a prefix route, "/api/v1/*", carrying a handler for every route below it)
         for (HttpMethod method : route.methods()) {
           into.add(method.name() + " " + prefix + path.replaceAll(":([a-z_]+)", "{$1}"));
+        }
+      } else if (path != null && !path.endsWith("/") && Routes.isAnyMethod(route)) {
+        // a route for one path and every method (forward auth): every method OpenAPI can name
+        for (HttpMethod method : List.of(HttpMethod.GET, HttpMethod.PUT, HttpMethod.POST, HttpMethod.DELETE,
+            HttpMethod.OPTIONS, HttpMethod.HEAD, HttpMethod.PATCH, HttpMethod.TRACE)) {
+          into.add(method.name() + " " + prefix + path);
         }
       }
     }

@@ -66,4 +66,55 @@ class SessionCacheTest {
     assertThat(cache.knownUnknown(hash)).isFalse();
     assertThat(cache.get(hash)).isSameAs(active);
   }
+
+  @Test
+  @DisplayName("only device-bound sessions are found by id: an ordinary session adds nothing to the index")
+  void onlyDeviceBoundSessionsAreFoundById() {
+    CachedSession bound = new CachedSession(UUID.randomUUID(), UUID.randomUUID(), new byte[32], 1, 0);
+    TokenHash boundHash = Tokens.hash(Tokens.generate());
+
+    cache.putCreated(hash, active);
+    cache.fill(boundHash, bound);
+
+    assertThat(cache.deviceHash(active.sessionId())).isNull();
+    assertThat(cache.device(active.sessionId())).isNull();
+    assertThat(cache.deviceHash(bound.sessionId())).isEqualTo(boundHash);
+    assertThat(cache.device(bound.sessionId())).isSameAs(bound);
+  }
+
+  @Test
+  @DisplayName("a revocation reaches a device-bound session by id as by token: both find the one tombstone")
+  void aTombstoneIsWhatTheIdFinds() {
+    CachedSession bound = new CachedSession(UUID.randomUUID(), UUID.randomUUID(), new byte[32], 1, 0);
+    cache.putCreated(hash, bound);
+
+    // a broadcast knows no key: the tombstone is written from what the revocation says
+    cache.tombstone(hash, new CachedSession(bound.sessionId(), bound.accountId(), null, 0, 0), 42);
+
+    assertThat(cache.device(bound.sessionId()).active()).isFalse();
+    assertThat(cache.device(bound.sessionId())).isSameAs(cache.get(hash));
+  }
+
+  @Test
+  @DisplayName("a revoked row read by id is found by id even when the tombstone before it carried no key")
+  void aRevokedRowReadByIdIsIndexedOverAKeylessTombstone() {
+    UUID id = UUID.randomUUID();
+    cache.tombstone(hash, new CachedSession(id, UUID.randomUUID(), null, 0, 0), 7);
+
+    CachedSession held = cache.fill(hash, new CachedSession(id, UUID.randomUUID(), new byte[32], 1, 7));
+
+    assertThat(held.active()).isFalse();
+    assertThat(cache.device(id)).isSameAs(held);
+  }
+
+  @Test
+  void creatingADeviceBoundSessionForgetsThatItsIdWasUnknown() {
+    CachedSession bound = new CachedSession(UUID.randomUUID(), UUID.randomUUID(), new byte[32], 1, 0);
+    cache.rememberUnknownId(bound.sessionId());
+
+    cache.putCreated(hash, bound);
+
+    assertThat(cache.knownUnknownId(bound.sessionId())).isFalse();
+    assertThat(cache.device(bound.sessionId())).isSameAs(bound);
+  }
 }

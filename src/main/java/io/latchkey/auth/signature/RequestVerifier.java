@@ -18,11 +18,14 @@ import java.util.Set;
  *   <li>{@code Signature-Input} and {@code Signature} dictionaries; the first {@code Signature-Input}
  *       member is the one verified, and {@code Signature} must carry the same label;</li>
  *   <li>covered components include {@code "@method"}, {@code "@target-uri"} (or both {@code "@path"} and
- *       {@code "@query"}), {@code "authorization"}, and {@code "content-digest"} when there is a body;</li>
+ *       {@code "@query"}), {@code "authorization"} (unless the signature is the only credential: signature
+ *       alone, {@code keyid} and no token), and {@code "content-digest"} when there is a body; each must be
+ *       one the request {@linkplain SignedRequest#shows shows};</li>
  *   <li>parameters {@code created} (integer, within the allowed skew of now) and {@code nonce} (string,
  *       1-{@value #NONCE_MAX} characters, never reused by the session within the window) are required;
  *       {@code alg}, if present, is {@code "ed25519"}; {@code expires}, if present, is an integer in the
- *       future; {@code keyid}, if present, is the session's id; any other parameter, and any parameter
+ *       future; {@code keyid}, if present (and it must be, for signature alone), is the session's id; any
+ *       other parameter, and any parameter
  *       on a covered component ({@code ;sf}, {@code ;bs}, {@code ;req}, {@code ;key}, ...), is refused
  *       as malformed rather than ignored;</li>
  *   <li>{@code Content-Digest} (RFC 9530) has a {@code sha-256} member equal to the body's SHA-256;</li>
@@ -46,12 +49,26 @@ public final class RequestVerifier {
   }
 
   /**
+   * Verifies a request that carries the session's bearer token as well.
+   *
    * @param body the request body (empty array when none)
    * @param publicKey the session's Ed25519 key
    * @throws SignatureException naming why the request is rejected
    */
   public void verify(SignedRequest request, byte[] body, Ed25519.VerifyingKey publicKey, String sessionId)
       throws SignatureException {
+    verify(request, body, publicKey, sessionId, false);
+  }
+
+  /**
+   * @param body the request body (empty array when none)
+   * @param publicKey the session's Ed25519 key
+   * @param signatureAlone whether the signature is the request's only credential ({@code keyid}, no bearer
+   *     token): then it need not cover {@code authorization}, and must name the session in {@code keyid}
+   * @throws SignatureException naming why the request is rejected
+   */
+  public void verify(SignedRequest request, byte[] body, Ed25519.VerifyingKey publicKey, String sessionId,
+      boolean signatureAlone) throws SignatureException {
     List<String> inputs = request.header("signature-input");
     List<String> signatures = request.header("signature");
     if (inputs.isEmpty() && signatures.isEmpty()) {
@@ -66,8 +83,14 @@ public final class RequestVerifier {
       throw new SignatureException(Reason.MALFORMED, "Signature has no member labelled '" + input.getKey() + "'.");
     }
     InnerList params = input.getValue();
-    String nonce = checkParameters(params, sessionId);
-    checkCoverage(params.items(), body.length > 0);
+    String nonce = checkParameters(params, sessionId, signatureAlone);
+    checkCoverage(params.items(), body.length > 0, signatureAlone);
+    for (String component : params.items()) {
+      if (!request.shows(component)) {
+        throw new SignatureException(Reason.UNCHECKABLE, "The covered component cannot be checked here: "
+            + StructuredFields.quote(component));
+      }
+    }
     checkDigest(request, body, params.items().contains("content-digest"));
 
     byte[] base = SignatureBase.build(request, params).getBytes(StandardCharsets.UTF_8);
@@ -80,7 +103,27 @@ public final class RequestVerifier {
     }
   }
 
-  private String checkParameters(InnerList params, String sessionId) throws SignatureException {
+  /**
+   * The {@code keyid} of a request's signature (the parameter of the first {@code Signature-Input} member, the
+   * one verified), or {@code null} when it has none: who a request that carries no token claims to be.
+   *
+   * @param inputs the request's {@code Signature-Input} header values
+   * @throws SignatureException if there is not exactly one such header, it does not parse, or its keyid is
+   *     not a string
+   */
+  public static String keyId(List<String> inputs) throws SignatureException {
+    if (inputs.size() != 1) {
+      throw new SignatureException(Reason.MALFORMED, "Send exactly one Signature-Input and one Signature header.");
+    }
+    Object keyid = StructuredFields.innerListDictionary(inputs.get(0)).values().iterator().next().params().get("keyid");
+    if (keyid != null && !(keyid instanceof String)) {
+      throw new SignatureException(Reason.MALFORMED, "'keyid' must be a string.");
+    }
+    return (String) keyid;
+  }
+
+  private String checkParameters(InnerList params, String sessionId, boolean signatureAlone)
+      throws SignatureException {
     for (String name : params.params().keySet()) {
       if (!PARAMETERS.contains(name)) {
         throw new SignatureException(Reason.MALFORMED, "Unsupported signature parameter: " + name);
@@ -107,6 +150,9 @@ public final class RequestVerifier {
     if (keyid != null && !sessionId.equals(keyid)) {
       throw new SignatureException(Reason.MALFORMED, "'keyid', if given, must be the session's id.");
     }
+    if (keyid == null && signatureAlone) {
+      throw new SignatureException(Reason.MALFORMED, "A request without a bearer token names its session in 'keyid'.");
+    }
     long now = clock.instant().getEpochSecond();
     if (Math.abs(now - createdAt) > maxSkew.toSeconds()) {
       throw new SignatureException(Reason.STALE);
@@ -117,9 +163,14 @@ public final class RequestVerifier {
     return n;
   }
 
-  private static void checkCoverage(List<String> covered, boolean hasBody) throws SignatureException {
+  private static void checkCoverage(List<String> covered, boolean hasBody, boolean signatureAlone)
+      throws SignatureException {
     boolean target = covered.contains("@target-uri") || (covered.contains("@path") && covered.contains("@query"));
-    if (!covered.contains("@method") || !target || !covered.contains("authorization")) {
+    if (signatureAlone && (!covered.contains("@method") || !target)) {
+      throw new SignatureException(Reason.MALFORMED,
+          "The signature must cover \"@method\" and \"@target-uri\" (or \"@path\" and \"@query\").");
+    }
+    if (!signatureAlone && (!covered.contains("@method") || !target || !covered.contains("authorization"))) {
       throw new SignatureException(Reason.MALFORMED,
           "The signature must cover \"@method\", \"@target-uri\" (or \"@path\" and \"@query\") and \"authorization\".");
     }

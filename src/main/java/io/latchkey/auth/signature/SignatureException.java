@@ -10,7 +10,9 @@ public final class SignatureException extends Exception {
     INVALID("signature-invalid", "The signature does not verify with the session's key (wrong key, or a covered component changed)."),
     DIGEST_MISMATCH("digest-mismatch", "Content-Digest does not match the request body."),
     STALE("signature-stale", "The signature's created time is outside the allowed clock skew."),
-    REPLAYED("signature-replayed", "This signature's nonce was already used for this session.");
+    REPLAYED("signature-replayed", "This signature's nonce was already used for this session."),
+    UNCHECKABLE("signature-uncheckable", "The signature covers a component this request cannot show as the client "
+        + "sent it (behind forward auth: a body the proxy did not forward, or a header the proxy sets itself).");
 
     private final String type;
     private final String detail;

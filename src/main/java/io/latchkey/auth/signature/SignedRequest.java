@@ -34,4 +34,14 @@ public interface SignedRequest {
 
   /** Every value of a header field (by lower-case name), in order; empty when absent. */
   List<String> header(String name);
+
+  /**
+   * Whether this request can show a covered component as the client sent it. Always, for a request read
+   * as it arrived; not for what stood between the client and this view of its request and changed or
+   * dropped it (forward auth: a body the proxy did not forward, the headers it sets itself). A signature
+   * covering such a component cannot be checked, so it is refused, never taken as verified.
+   */
+  default boolean shows(String component) {
+    return true;
+  }
 }

@@ -82,6 +82,32 @@ public final class EventBusSessionService implements SessionService {
     if (hit == null) {
       return ask(SessionAddresses.LOOKUP, () -> new Requests.Lookup(hash, cache != null));
     }
+    Future<CachedSession> answered = answerHit(hit);
+    // not used here for the idle timeout: only PostgreSQL knows whether another node used it since
+    return answered != null ? answered : ask(SessionAddresses.LOOKUP, () -> new Requests.Lookup(hash, true));
+  }
+
+  @Override
+  public Future<CachedSession> deviceSession(UUID sessionId) {
+    if (sessionId == null) {
+      return Future.failedFuture(NOT_FOUND);
+    }
+    CachedSession hit = cache == null ? null : cache.device(sessionId);
+    if (hit == null) {
+      return ask(SessionAddresses.LOOKUP_DEVICE, () -> new Requests.LookupDevice(sessionId, cache != null));
+    }
+    Future<CachedSession> answered = answerHit(hit);
+    return answered != null
+        ? answered
+        : ask(SessionAddresses.LOOKUP_DEVICE, () -> new Requests.LookupDevice(sessionId, true));
+  }
+
+  /**
+   * The answer to a session found in the shared cache: refused when revoked or past its maximum lifetime,
+   * 503 when the cache is not current; {@code null} when it has been idle here, for the session verticle to
+   * decide.
+   */
+  private Future<CachedSession> answerHit(CachedSession hit) {
     long now = System.currentTimeMillis();
     if (!hit.active() || lifetimes.pastMaxLifetime(hit, now)) {
       return Future.failedFuture(NOT_FOUND);
@@ -90,8 +116,7 @@ public final class EventBusSessionService implements SessionService {
       return Future.failedFuture(STALE);
     }
     if (lifetimes.idleHere(hit, now)) {
-      // not used here for the idle timeout: only PostgreSQL knows whether another node used it since
-      return ask(SessionAddresses.LOOKUP, () -> new Requests.Lookup(hash, true));
+      return null;
     }
     lifetimes.used(hit, now);
     markSeen(hit, now);

@@ -2,12 +2,15 @@ package io.latchkey.session.impl;
 
 import io.latchkey.session.CachedSession;
 import io.latchkey.session.Lifetimes;
+import io.latchkey.session.Revoked;
 import io.latchkey.session.SessionCache;
+import io.latchkey.session.SessionRecord;
 import io.latchkey.session.SessionStore;
 import io.latchkey.session.TokenHash;
 import io.vertx.core.Future;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * "Who is this token?" when the shared cache could not say: a second look in the cache, then PostgreSQL,
@@ -20,6 +23,12 @@ import java.util.Map;
  * idle timeout is checked in PostgreSQL first ({@link Expiry#stillActive}: another node may have used it),
  * under the same bounds as a miss: one check per hash at a time, counted against
  * {@code MAX_INFLIGHT_MISSES}.
+ *
+ * <p>A device-bound session is also looked up by its id (a request signed with {@code keyid}): the cache's
+ * index gives its token hash, and from there everything is the token's lookup. Without the index, PostgreSQL
+ * is read by id under the same three bounds (one query per id at a time, ids naming no device-bound session
+ * remembered for the negative-cache period, all misses together at most {@code MAX_INFLIGHT_MISSES}), and
+ * the row is cached under its token hash, where either way in finds it.
  */
 final class Lookups {
 
@@ -30,6 +39,7 @@ final class Lookups {
   private final long lastSeenIntervalMs;
   private final Lifetimes lifetimes;
   private final Map<TokenHash, Future<CachedSession>> missesInFlight = new HashMap<>();
+  private final Map<UUID, Future<ReadById>> idMissesInFlight = new HashMap<>();
   private final Map<TokenHash, Future<CachedSession>> idleChecksInFlight = new HashMap<>();
   private Expiry expiry;
   /**
@@ -37,6 +47,8 @@ final class Lookups {
    * snapshot may predate them, and the tombstone that should stop it may already be evicted.
    */
   private final Map<TokenHash, Long> revokedDuringRead = new HashMap<>();
+  /** The same for reads by session id, whose token hash is not known until they return. */
+  private final Map<UUID, Long> revokedDuringIdRead = new HashMap<>();
 
   Lookups(SessionStore store, SessionCache cache, int maxInflightMisses, LastSeenWriter lastSeen,
       long lastSeenIntervalMs, Lifetimes lifetimes) {
@@ -55,23 +67,46 @@ final class Lookups {
 
   /** The active session, or SessionNotFound; records a coalesced last-seen. */
   Future<CachedSession> lookup(Requests.Lookup request) {
-    TokenHash hash = request.tokenHash();
-    // a caller that already looked in the shared cache (and counted its miss) asks for a second look only
-    CachedSession cached = request.cacheChecked() ? cache.peek(hash) : cache.get(hash);
-    Future<CachedSession> found = cached != null ? Future.succeededFuture(cached) : miss(hash);
-    return found.compose(session -> {
-      if (session == null || !session.active()) {
-        return Future.failedFuture(new Failures.SessionNotFound());
+    return lookup(request.tokenHash(), request.cacheChecked());
+  }
+
+  /** The active device-bound session with this id, or SessionNotFound; records a coalesced last-seen. */
+  Future<CachedSession> lookupDevice(Requests.LookupDevice request) {
+    UUID sessionId = request.sessionId();
+    TokenHash hash = cache.deviceHash(sessionId);
+    Future<CachedSession> found = hash != null
+        ? lookup(hash, request.cacheChecked())
+        : missById(sessionId).compose(read -> read == null
+            ? Future.failedFuture(new Failures.SessionNotFound())
+            : decide(read.tokenHash(), false, read.session()));
+    return found.map(session -> {
+      if (session.clientPublicKey() == null || !session.sessionId().equals(sessionId)) {
+        throw new Failures.SessionNotFound();
       }
-      if (cached != null && !cache.current()) {
-        return Future.failedFuture(new Failures.Stale());
-      }
-      long now = System.currentTimeMillis();
-      if (lifetimes.pastMaxLifetime(session, now)) {
-        return Future.failedFuture(new Failures.SessionNotFound());
-      }
-      return lifetimes.idleHere(session, now) ? checkIdle(hash, session) : Future.succeededFuture(accept(session, now));
+      return session;
     });
+  }
+
+  private Future<CachedSession> lookup(TokenHash hash, boolean cacheChecked) {
+    // a caller that already looked in the shared cache (and counted its miss) asks for a second look only
+    CachedSession cached = cacheChecked ? cache.peek(hash) : cache.get(hash);
+    Future<CachedSession> found = cached != null ? Future.succeededFuture(cached) : miss(hash);
+    return found.compose(session -> decide(hash, cached != null, session));
+  }
+
+  /** Whether a session found ({@code null}: none) is answered: active, current, within its lifetimes. */
+  private Future<CachedSession> decide(TokenHash hash, boolean fromCache, CachedSession session) {
+    if (session == null || !session.active()) {
+      return Future.failedFuture(new Failures.SessionNotFound());
+    }
+    if (fromCache && !cache.current()) {
+      return Future.failedFuture(new Failures.Stale());
+    }
+    long now = System.currentTimeMillis();
+    if (lifetimes.pastMaxLifetime(session, now)) {
+      return Future.failedFuture(new Failures.SessionNotFound());
+    }
+    return lifetimes.idleHere(session, now) ? checkIdle(hash, session) : Future.succeededFuture(accept(session, now));
   }
 
   private CachedSession accept(CachedSession session, long now) {
@@ -88,7 +123,7 @@ final class Lookups {
     if (pending != null) {
       return pending;
     }
-    if (missesInFlight.size() + idleChecksInFlight.size() >= maxInflightMisses) {
+    if (inFlight() >= maxInflightMisses) {
       return Future.failedFuture(new Failures.Overloaded());
     }
     Future<CachedSession> check = expiry.stillActive(session).map(active -> {
@@ -103,11 +138,18 @@ final class Lookups {
     return check.andThen(done -> idleChecksInFlight.remove(hash));
   }
 
-  /** Called for every revocation applied here: a read of the same hash in flight must not undo it. */
-  void noteRevoked(TokenHash hash, long revokedAtMs) {
-    if (missesInFlight.containsKey(hash)) {
-      revokedDuringRead.put(hash, revokedAtMs);
+  /** Called for every revocation applied here: a read of the same session in flight must not undo it. */
+  void noteRevoked(Revoked revoked) {
+    if (missesInFlight.containsKey(revoked.tokenHash())) {
+      revokedDuringRead.put(revoked.tokenHash(), revoked.revokedAtMs());
     }
+    if (idMissesInFlight.containsKey(revoked.sessionId())) {
+      revokedDuringIdRead.put(revoked.sessionId(), revoked.revokedAtMs());
+    }
+  }
+
+  private int inFlight() {
+    return missesInFlight.size() + idMissesInFlight.size() + idleChecksInFlight.size();
   }
 
   private Future<CachedSession> miss(TokenHash hash) {
@@ -118,7 +160,7 @@ final class Lookups {
     if (pending != null) {
       return pending;
     }
-    if (missesInFlight.size() + idleChecksInFlight.size() >= maxInflightMisses) {
+    if (inFlight() >= maxInflightMisses) {
       return Future.failedFuture(new Failures.Overloaded());
     }
     Future<CachedSession> read = store.findByHash(hash).map(row -> {
@@ -126,9 +168,7 @@ final class Lookups {
         cache.rememberUnknown(hash);
         return null;
       }
-      CachedSession fromDatabase = new CachedSession(row.sessionId(), row.accountId(), row.clientPublicKey(),
-          row.createdAt().toEpochMilli(), row.active() ? 0L : row.revokedAt().toEpochMilli(),
-          (row.lastSeenAt() != null ? row.lastSeenAt() : row.createdAt()).toEpochMilli());
+      CachedSession fromDatabase = cached(row);
       Long revokedAtMs = revokedDuringRead.get(hash);
       if (revokedAtMs != null && fromDatabase.active()) {
         fromDatabase = fromDatabase.revoked(revokedAtMs);
@@ -140,5 +180,48 @@ final class Lookups {
       missesInFlight.remove(hash);
       revokedDuringRead.remove(hash);
     });
+  }
+
+  /** A device-bound session read by id, cached under its token hash. */
+  private record ReadById(TokenHash tokenHash, CachedSession session) {}
+
+  /**
+   * A device-bound session by id from PostgreSQL ({@code null}: there is none, or it has no key), under the
+   * same bounds as {@link #miss}.
+   */
+  private Future<ReadById> missById(UUID sessionId) {
+    if (cache.knownUnknownId(sessionId)) {
+      return Future.succeededFuture(null);
+    }
+    Future<ReadById> pending = idMissesInFlight.get(sessionId);
+    if (pending != null) {
+      return pending;
+    }
+    if (inFlight() >= maxInflightMisses) {
+      return Future.failedFuture(new Failures.Overloaded());
+    }
+    Future<ReadById> read = store.findKeyedById(sessionId).map(keyed -> {
+      if (keyed == null || keyed.row().clientPublicKey() == null) {
+        cache.rememberUnknownId(sessionId);
+        return null;
+      }
+      CachedSession fromDatabase = cached(keyed.row());
+      Long revokedAtMs = revokedDuringIdRead.get(sessionId);
+      if (revokedAtMs != null && fromDatabase.active()) {
+        fromDatabase = fromDatabase.revoked(revokedAtMs);
+      }
+      return new ReadById(keyed.tokenHash(), cache.fill(keyed.tokenHash(), fromDatabase));
+    });
+    idMissesInFlight.put(sessionId, read);
+    return read.andThen(done -> {
+      idMissesInFlight.remove(sessionId);
+      revokedDuringIdRead.remove(sessionId);
+    });
+  }
+
+  private static CachedSession cached(SessionRecord row) {
+    return new CachedSession(row.sessionId(), row.accountId(), row.clientPublicKey(),
+        row.createdAt().toEpochMilli(), row.active() ? 0L : row.revokedAt().toEpochMilli(),
+        (row.lastSeenAt() != null ? row.lastSeenAt() : row.createdAt()).toEpochMilli());
   }
 }

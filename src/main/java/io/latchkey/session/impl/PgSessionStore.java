@@ -112,6 +112,17 @@ public final class PgSessionStore implements SessionStore {
   }
 
   @Override
+  public Future<Keyed> findKeyedById(UUID sessionId) {
+    return pool.preparedQuery(SessionQueries.FIND_KEYED_BY_ID).execute(Tuple.of(sessionId)).map(rows -> {
+      if (rows.size() == 0) {
+        return null;
+      }
+      Row row = rows.iterator().next();
+      return new Keyed(TokenHash.of(row.getBuffer("token_hash").getBytes()), toRecord(row));
+    });
+  }
+
+  @Override
   public Future<List<SessionRecord>> listByAccount(UUID accountId, boolean activeOnly) {
     return pool.preparedQuery(SessionQueries.LIST_BY_ACCOUNT).execute(Tuple.of(accountId, activeOnly))
         .map(rows -> {

@@ -52,6 +52,16 @@ final class Requests {
     }
   }
 
+  /**
+   * A device-bound session by its id (a request signed with {@code keyid}); {@code cacheChecked} as for
+   * {@link Lookup}.
+   */
+  record LookupDevice(UUID sessionId, boolean cacheChecked) {
+    LookupDevice {
+      Objects.requireNonNull(sessionId, "session_id");
+    }
+  }
+
   /** A cache hit answered outside the verticle: record a coalesced last-seen. No reply. */
   record Seen(UUID sessionId, long atMs) {
     Seen {

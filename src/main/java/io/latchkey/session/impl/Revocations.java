@@ -127,7 +127,7 @@ final class Revocations {
     for (Revoked r : invalidation.sessions()) {
       cache.tombstone(r.tokenHash(), new io.latchkey.session.CachedSession(r.sessionId(), r.accountId(), null, 0L, 0L),
           r.revokedAtMs());
-      lookups.noteRevoked(r.tokenHash(), r.revokedAtMs());
+      lookups.noteRevoked(r);
     }
   }
 }

@@ -136,7 +136,7 @@ final class SafetyNet {
         if (changed) {
           applied++;
         }
-        lookups.noteRevoked(r.tokenHash(), r.revokedAtMs());
+        lookups.noteRevoked(r);
       }
       long last = page.revoked().isEmpty() ? afterMs : page.revoked().get(page.revoked().size() - 1).revokedAtMs();
       if (page.revoked().size() == PAGE && last > afterMs) {

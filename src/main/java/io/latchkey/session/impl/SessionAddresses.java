@@ -25,6 +25,8 @@ public final class SessionAddresses {
   public static final String CREATE = PREFIX + "create";
   /** {@link Requests.Lookup}; reply the active {@link io.latchkey.session.CachedSession}. */
   public static final String LOOKUP = PREFIX + "lookup";
+  /** {@link Requests.LookupDevice}; reply the active, device-bound {@link io.latchkey.session.CachedSession}. */
+  public static final String LOOKUP_DEVICE = PREFIX + "lookup-device";
   /** {@link Requests.Seen}; no reply. */
   public static final String SEEN = PREFIX + "seen";
   /** {@link Requests.Get}; reply a {@link io.latchkey.session.SessionRecord}. */

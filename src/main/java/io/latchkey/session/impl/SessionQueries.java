@@ -88,6 +88,9 @@ final class SessionQueries {
   /** Primary key. */
   static final String FIND_BY_ID = "SELECT " + COLUMNS + " FROM sessions WHERE session_id = $1";
 
+  /** Primary key. */
+  static final String FIND_KEYED_BY_ID = "SELECT token_hash, " + COLUMNS + " FROM sessions WHERE session_id = $1";
+
   /** Index sessions_account_id_idx (account_id, created_at DESC). */
   static final String LIST_BY_ACCOUNT = "SELECT " + COLUMNS + """
        FROM sessions

@@ -80,6 +80,7 @@ public final class SessionVerticle extends VerticleBase {
     Local.registerCodec(bus);
     return Future.all(List.of(
             serve(bus, SessionAddresses.LOOKUP, Requests.Lookup.class, lookups::lookup),
+            serve(bus, SessionAddresses.LOOKUP_DEVICE, Requests.LookupDevice.class, lookups::lookupDevice),
             serve(bus, SessionAddresses.CREATE, Requests.Create.class, creations::create),
             serve(bus, SessionAddresses.GET, Requests.Get.class, request -> sessions.findById(request.sessionId())
                 .map(row -> {

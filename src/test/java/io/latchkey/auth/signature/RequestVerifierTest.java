@@ -220,6 +220,96 @@ class RequestVerifierTest {
         "Signature", "sig1=:" + java.util.Base64.getEncoder().encodeToString(signature) + ":"), null);
   }
 
+  @Test
+  void aSignatureAloneVerifiesWithoutCoveringAuthorizationButMustNameItsSession() throws Exception {
+    Request alone = Request.of("GET", ME, signer.signAlone("GET", ME, "s1", null, NOW, "n-alone"), null);
+
+    assertThatCode(() -> verifier.verify(alone, alone.body, deviceKey, "s1", true)).doesNotThrowAnyException();
+    assertThat(RequestVerifier.keyId(alone.header("signature-input"))).isEqualTo("s1");
+
+    // with a token, the same coverage is too little; and a token's signature names no session
+    assertRejected(Request.of("GET", ME, signer.signAlone("GET", ME, "s1", null, NOW, "n-alone-2"), null), Reason.MALFORMED);
+    Request bearer = Request.of("GET", ME, signer.sign("GET", ME, AUTHORIZATION, null, NOW, "n-alone-3"), null);
+    assertThatThrownBy(() -> verifier.verify(bearer, bearer.body, deviceKey, "s1", true))
+        .extracting(e -> ((SignatureException) e).reason()).isEqualTo(Reason.MALFORMED);
+    assertThat(RequestVerifier.keyId(bearer.header("signature-input"))).isNull();
+    // a keyid naming another session
+    Request other = Request.of("GET", ME, signer.signAlone("GET", ME, "s2", null, NOW, "n-alone-4"), null);
+    assertThatThrownBy(() -> verifier.verify(other, other.body, deviceKey, "s1", true))
+        .extracting(e -> ((SignatureException) e).reason()).isEqualTo(Reason.MALFORMED);
+  }
+
+  @Test
+  void aSignatureAloneWithABodyMustCoverItsDigest() throws Exception {
+    byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+    Request covered = Request.of("POST", ME, signer.signAlone("POST", ME, "s1", body, NOW, "n-alone-5"), body);
+    Request uncovered = Request.of("POST", ME, signer.signAlone("POST", ME, "s1", null, NOW, "n-alone-6"), body);
+
+    assertThatCode(() -> verifier.verify(covered, body, deviceKey, "s1", true)).doesNotThrowAnyException();
+    assertThatThrownBy(() -> verifier.verify(uncovered, body, deviceKey, "s1", true))
+        .extracting(e -> ((SignatureException) e).reason()).isEqualTo(Reason.MALFORMED);
+  }
+
+  @Test
+  void aComponentTheRequestCannotShowIsUncheckable() throws Exception {
+    byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+    Request request = Request.of("POST", ME, signer.sign("POST", ME, AUTHORIZATION, body, NOW, "n-hidden"), body);
+    SignedRequest withoutBody = new SignedRequest() {
+      @Override
+      public String method() {
+        return request.method();
+      }
+
+      @Override
+      public String targetUri() {
+        return request.targetUri();
+      }
+
+      @Override
+      public String authority() {
+        return request.authority();
+      }
+
+      @Override
+      public String scheme() {
+        return request.scheme();
+      }
+
+      @Override
+      public String path() {
+        return request.path();
+      }
+
+      @Override
+      public String query() {
+        return request.query();
+      }
+
+      @Override
+      public List<String> header(String name) {
+        return request.header(name);
+      }
+
+      @Override
+      public boolean shows(String component) {
+        return !component.equals("content-digest");
+      }
+    };
+
+    assertThatThrownBy(() -> verifier.verify(withoutBody, new byte[0], deviceKey, "s1"))
+        .extracting(e -> ((SignatureException) e).reason()).isEqualTo(Reason.UNCHECKABLE);
+  }
+
+  @Test
+  void aKeyIdIsReadFromOneWellFormedSignatureInput() {
+    assertThatThrownBy(() -> RequestVerifier.keyId(List.of("sig1=();keyid=\"a\"", "sig2=();keyid=\"b\"")))
+        .extracting(e -> ((SignatureException) e).reason()).isEqualTo(Reason.MALFORMED);
+    assertThatThrownBy(() -> RequestVerifier.keyId(List.of("sig1=(;keyid=\"a\"")))
+        .extracting(e -> ((SignatureException) e).reason()).isEqualTo(Reason.MALFORMED);
+    assertThatThrownBy(() -> RequestVerifier.keyId(List.of("sig1=();keyid=1")))
+        .extracting(e -> ((SignatureException) e).reason()).isEqualTo(Reason.MALFORMED);
+  }
+
   private void assertRejected(Request request, Reason reason) {
     assertThatThrownBy(() -> verifier.verify(request, request.body, deviceKey, "s1"))
         .isInstanceOf(SignatureException.class)
