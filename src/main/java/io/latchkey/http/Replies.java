@@ -1,12 +1,16 @@
 package io.latchkey.http;
 
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.Function;
 
 /** Ends a request with the outcome of an event-bus call: a JSON body on success, the failure handler otherwise. */
 final class Replies {
+
+  /** The content type of a JSON answer, as {@code RoutingContext.json} sets it. */
+  static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
 
   private Replies() {}
 

@@ -8,6 +8,8 @@ import io.latchkey.session.SessionService;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.web.Router;
@@ -55,7 +57,16 @@ final class UserApi {
 
   private void me(RoutingContext ctx) {
     User user = ctx.user();
-    Replies.json(ctx, 200, sessions.account(Caller.accountId(user)), a -> Wire.me(a, Caller.sessionId(user)));
+    sessions.account(Caller.accountId(user)).onComplete(account -> {
+      Buffer body;
+      try {
+        body = Wire.meBody(account, Caller.sessionId(user));
+      } catch (RuntimeException e) {
+        ctx.fail(e);
+        return;
+      }
+      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, Replies.JSON).end(body);
+    }, ctx::fail);
   }
 
   private void listSessions(RoutingContext ctx) {

@@ -10,8 +10,12 @@ import io.latchkey.session.CachedSession;
 import io.latchkey.session.CreatedSession;
 import io.latchkey.session.Lifetimes;
 import io.latchkey.session.SessionRecord;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -39,13 +43,34 @@ final class Wire {
     return out;
   }
 
-  /** {@code GET /user/me}. */
-  static JsonObject me(Account account, UUID sessionId) {
-    return new JsonObject()
-        .put("account_id", account.accountId().toString())
-        .put("session_id", sessionId == null ? null : sessionId.toString())
-        .put("identities", identities(account));
+  /**
+   * Each account's identities as JSON bytes, made once per {@link Account} object (the cache replaces an
+   * account's object when it changes, so a stale entry is never found: keys are compared by identity, and
+   * dropped with the object).
+   */
+  private static final Cache<Account, byte[]> IDENTITIES_JSON = Caffeine.newBuilder().weakKeys()
+      .maximumSize(100_000).build();
+  private static final byte[] ME_ACCOUNT = "{\"account_id\":\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ME_SESSION = "\",\"session_id\":".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ME_IDENTITIES = ",\"identities\":".getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * {@code GET /user/me}: {@code {"account_id","session_id","identities":[{"kind","subject"}]}}, written as
+   * bytes without building a JSON object per request (the validate route's answer); the identities' part is
+   * encoded once per account.
+   */
+  static Buffer meBody(Account account, UUID sessionId) {
+    byte[] identities = IDENTITIES_JSON.get(account, a -> identities(a).toBuffer().getBytes());
+    Buffer body = Buffer.buffer(128 + identities.length);
+    body.appendBytes(ME_ACCOUNT).appendString(account.accountId().toString()).appendBytes(ME_SESSION);
+    if (sessionId == null) {
+      body.appendString("null");
+    } else {
+      body.appendByte((byte) '"').appendString(sessionId.toString()).appendByte((byte) '"');
+    }
+    return body.appendBytes(ME_IDENTITIES).appendBytes(identities).appendByte((byte) '}');
   }
+
 
   /**
    * When an active session may stop being accepted if it is not used again ({@link Lifetimes#expiresAtMs},

@@ -59,7 +59,8 @@ public final class SignedValidate {
       // enough signatures for every signed run even at 3x the unsigned rate measured in the warm-up
       try (LoadGenerator load = new LoadGenerator(port, CONCURRENCY)) {
         LoadGenerator.Result warm = load.run(Duration.ofSeconds(seconds), CONCURRENCY, i -> plain(plainTokens, i));
-        int needed = (int) Math.min(3_000_000, warm.rate() * seconds * (runs + 1) * 1.5);
+        // the warm-up's rate is a cold JIT's: never plan for less than 25,000 signed requests/s
+        int needed = (int) Math.min(3_000_000, Math.max(warm.rate(), 25_000) * seconds * (runs + 1) * 1.5);
         System.out.printf("warm-up unsigned: %.0f req/s; signing %d requests...%n", warm.rate(), needed);
         URI target = URI.create("http://127.0.0.1:" + port + ME);
         long created = Instant.now().getEpochSecond();
@@ -92,6 +93,9 @@ public final class SignedValidate {
           LoadGenerator.Result u = load.run(Duration.ofSeconds(seconds), CONCURRENCY, i -> plain(plainTokens, i));
           LoadGenerator.Result s = load.run(Duration.ofSeconds(seconds), CONCURRENCY, i -> signed(signed, boundTokens, cursor));
           LoadGenerator.Result a = load.run(Duration.ofSeconds(seconds), CONCURRENCY, i -> alone(alone, aloneCursor));
+          if (s.ok() == 0 || a.ok() == 0) {
+            throw new IllegalStateException("the signed requests made before the runs ran out: sign more");
+          }
           unsignedRates.add(u.rate());
           signedRates.add(s.rate());
           aloneRates.add(a.rate());

@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Validate throughput with tracing on vs off, in one run (issue 7: goal >= 0.85). Nodes on one database,
+ * Validate throughput with tracing on vs off, in one run (SPEC §9: >= 0.75 with every span exported, >= 0.85 at 10% head sampling). Nodes on one database,
  * identical but for OpenTelemetry's variables: "off" has {@code OTEL_TRACES_EXPORTER=none} (the default:
  * no tracer installed); "on" exports spans over OTLP/HTTP to a collector stand-in in this JVM that accepts
  * and discards, with the default sampler, a 10% ratio sampler, and a sampler that records nothing. The
@@ -101,7 +101,10 @@ public final class TracingOverhead {
           "|---|---|---|---|---|"));
       for (int n = 0; n < envs.size(); n++) {
         double mean = sums[n] / runs;
-        String goal = n == 1 ? (mean / off >= 0.85 ? ">= 0.85: met" : ">= 0.85: **NOT met**") : "";
+        // SPEC §9: every span exported >= 0.75 x off; head sampling at 10% >= 0.85 x off
+        double target = n == 1 ? 0.75 : n == 2 ? 0.85 : 0;
+        String goal = target == 0 ? ""
+            : String.format(mean / off >= target ? ">= %.2f: met" : ">= %.2f: **NOT met**", target);
         rows.add(String.format("| %s | %d x %d | %.0f | %s | %s |", labels.get(n), runs, seconds, mean,
             n == 0 ? "1.00" : String.format("**%.2f**", mean / off), goal));
       }
