@@ -59,8 +59,9 @@ public final class SignedValidate {
       // enough signatures for every signed run even at 3x the unsigned rate measured in the warm-up
       try (LoadGenerator load = new LoadGenerator(port, CONCURRENCY)) {
         LoadGenerator.Result warm = load.run(Duration.ofSeconds(seconds), CONCURRENCY, i -> plain(plainTokens, i));
-        // the warm-up's rate is a cold JIT's: never plan for less than 25,000 signed requests/s
-        int needed = (int) Math.min(3_000_000, Math.max(warm.rate(), 25_000) * seconds * (runs + 1) * 1.5);
+        // the warm-up's rate is a cold JIT's: plan for at least 15,000 signed requests/s; at most 300,000
+        // signatures a series (both series are held in the harness's 1 GB heap)
+        int needed = (int) Math.min(300_000, Math.max(warm.rate(), 15_000) * seconds * (runs + 1) * 1.2);
         System.out.printf("warm-up unsigned: %.0f req/s; signing %d requests...%n", warm.rate(), needed);
         URI target = URI.create("http://127.0.0.1:" + port + ME);
         long created = Instant.now().getEpochSecond();
