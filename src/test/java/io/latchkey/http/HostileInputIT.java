@@ -247,8 +247,10 @@ class HostileInputIT {
   @Property(tries = 400)
   void malformedHttpIsRefusedWithoutHangingOrChangingAnything(@ForAll("wire") Wire wire) throws Exception {
     String text = fixtures.resolveText(wire.text());
-    // the target: the request line, whatever shape it has (a 401 may challenge Basic on the OAuth endpoints alone)
-    Resolved sent = new Resolved(wire.text().split(" ", 2)[0], text.split("\r?\n", 2)[0], List.of(), null, secretsIn(text));
+    // the target: the request line, whatever shape it has (a 401 may challenge Basic on the OAuth endpoints alone);
+    // empty lines before it are skipped, as the server does (RFC 9112 §2.2)
+    String requestLine = text.replaceFirst("^(\r?\n)+", "").split("\r?\n", 2)[0];
+    Resolved sent = new Resolved(wire.text().split(" ", 2)[0], requestLine, List.of(), null, secretsIn(text));
     DatabaseFingerprint before = fingerprint();
 
     Answer answer = raw(text.getBytes(StandardCharsets.ISO_8859_1), wire.head(), wire.closeOutput());
