@@ -81,6 +81,16 @@ public final class RawHttp {
     }
   }
 
+  /**
+   * Reads one response (not to a HEAD) from a connection the caller wrote to, within 5 s; bytes after it stay
+   * unread only if they arrived after it.
+   */
+  public static Response read(Socket socket) throws IOException {
+    Duration timeout = Duration.ofSeconds(5);
+    return read(new Reader(socket, System.nanoTime() + timeout.toNanos(), timeout), false)
+        .orElseThrow(() -> new AssertionError("the server closed the connection without answering"));
+  }
+
   /** A response, and whether the server closed the connection right after it. */
   public record Exchange(Response response, boolean closed) {}
 
