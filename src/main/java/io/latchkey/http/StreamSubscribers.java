@@ -243,6 +243,7 @@ final class StreamSubscribers {
     }
     Buffer all = null;
     boolean delivered = false;
+    long shared = 0;
     for (Subscriber sub : new ArrayList<>(subscribers)) {
       if (!sub.live || sub.closed) {
         continue;
@@ -252,7 +253,7 @@ final class StreamSubscribers {
           all = concatenated(added);
         }
         sub.response.write(all);
-        metrics.streamEvents.increment(added.size());
+        shared += added.size();
         sub.position = added.get(added.size() - 1).id();
         sub.written = sub.position;
       } else {
@@ -265,6 +266,7 @@ final class StreamSubscribers {
         awaitDrain(sub);
       }
     }
+    metrics.streamEvents.increment(shared);
     if (delivered) {
       long now = System.currentTimeMillis();
       for (InvalidationEvent e : added) {

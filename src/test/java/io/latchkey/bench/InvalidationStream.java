@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The invalidation stream under 1,000 subscribers (SPEC §9, §5c): {@code GET /api/v1/internal/invalidations}
@@ -37,6 +38,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class InvalidationStream {
 
   private static final String STREAM = "/api/v1/internal/invalidations";
+  /**
+   * Revocations sent before the measured ones: with one, the first measured rounds ran while both JVMs still
+   * compiled the write and read paths (the JIT compilers used as much CPU as the event loops), which measured
+   * start-up rather than a running node.
+   */
+  private static final int WARMUP_ROUNDS = 30;
 
   public static void main(String[] args) throws Exception {
     Path out = Path.of(args[0]);
@@ -46,14 +53,14 @@ public final class InvalidationStream {
 
     try (BenchNode node = BenchNode.start(work, TestPostgres.freshDatabase().url(),
         Map.of("RATE_LIMIT_AUTH_FAILURES_PER_MINUTE", "0"))) {
-      List<String> tokens = node.createSessions(rounds + 10);
+      List<String> tokens = node.createSessions(WARMUP_ROUNDS + rounds);
       long emptyHeap = Tools.heapAfterFullGc(node.process.pid());
 
       Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
       try {
         HttpClient client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
             .setDefaultPort(node.port).setIdleTimeout(0), new PoolOptions().setHttp1MaxSize(subscribers));
-        Map<String, long[]> arrivals = new ConcurrentHashMap<>();
+        Map<String, Arrivals> arrivals = new ConcurrentHashMap<>();
         CountDownLatch connected = new CountDownLatch(subscribers);
         AtomicInteger failed = new AtomicInteger();
         for (int i = 0; i < subscribers; i++) {
@@ -65,30 +72,27 @@ public final class InvalidationStream {
         }
         long connectedHeap = Tools.heapAfterFullGc(node.process.pid());
 
-        // one warm-up revocation, then the measured ones
+        // warm-up revocations (the node's write path and the readers compiled), then the measured ones
         List<Double> delays = new ArrayList<>();
-        for (int r = 0; r < rounds + 1; r++) {
+        for (int r = 0; r < WARMUP_ROUNDS + rounds; r++) {
           String token = tokens.get(r);
           String sessionId = Api.json(node.api.get("/api/v1/user/me", token)).getString("session_id");
-          long[] seen = new long[subscribers];
-          arrivals.put(sessionId, seen);
+          Arrivals round = new Arrivals(subscribers);
+          arrivals.put(sessionId, round);
           HttpResponse<String> revoked = node.api.delete("/api/v1/user/sessions/current", token);
           long answered = System.nanoTime();
           if (revoked.statusCode() != 204) {
             throw new IllegalStateException("revoke answered " + revoked.statusCode());
           }
-          long deadline = answered + TimeUnit.SECONDS.toNanos(30);
-          synchronized (seen) {
-            while (count(seen) < subscribers) {
-              long left = deadline - System.nanoTime();
-              if (left <= 0) {
-                throw new IllegalStateException("round " + r + ": " + count(seen) + " of " + subscribers
-                    + " subscribers got the revocation within 30 s");
-              }
-              TimeUnit.NANOSECONDS.timedWait(seen, left);
-            }
+          if (!round.all.await(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("round " + r + ": " + (subscribers - round.all.getCount()) + " of "
+                + subscribers + " subscribers got the revocation within 30 s");
           }
-          if (r > 0) {
+          long[] seen = new long[subscribers];
+          for (int i = 0; i < subscribers; i++) {
+            seen[i] = round.at.get(i);
+          }
+          if (r >= WARMUP_ROUNDS) {
             for (long at : seen) {
               delays.add((at - answered) / 1e6);
             }
@@ -111,7 +115,8 @@ public final class InvalidationStream {
             String.format("The subscribers are %,d HTTP/1.1 connections from the bench JVM (two Vert.x event loops read"
                 + " them, on the same two cores as the node and PostgreSQL), each `Accept: text/event-stream`"
                 + " with the internal key. Each round revokes one session with `DELETE /api/v1/user/sessions/current`"
-                + " on the same node, one round at a time. Heap: `jcmd GC.run` twice, then `GC.heap_info`.",
+                + " on the same node, one round at a time, after " + WARMUP_ROUNDS + " warm-up rounds. Heap: `jcmd GC.run`"
+                + " twice, then `GC.heap_info`.",
                 subscribers));
         System.out.println(table);
         Files.writeString(out, table + "\n");
@@ -122,7 +127,7 @@ public final class InvalidationStream {
   }
 
   /** One SSE subscriber: marks, for each session id of interest, when it first appears on this stream. */
-  private static void subscribe(HttpClient client, int port, int index, Map<String, long[]> arrivals,
+  private static void subscribe(HttpClient client, int port, int index, Map<String, Arrivals> arrivals,
       CountDownLatch connected, AtomicInteger failed) {
     client.request(new RequestOptions().setMethod(HttpMethod.GET).setPort(port).setURI(STREAM)
             .putHeader("Accept", "text/event-stream")
@@ -146,14 +151,9 @@ public final class InvalidationStream {
             }
             String events = pending.substring(0, end);
             pending.delete(0, end + 2);
-            arrivals.forEach((sessionId, seen) -> {
-              if (events.contains(sessionId)) {
-                synchronized (seen) {
-                  if (seen[index] == 0) {
-                    seen[index] = now;
-                    seen.notifyAll();
-                  }
-                }
+            arrivals.forEach((sessionId, round) -> {
+              if (events.contains(sessionId) && round.at.compareAndSet(index, 0, now)) {
+                round.all.countDown();
               }
             });
           });
@@ -164,14 +164,19 @@ public final class InvalidationStream {
         });
   }
 
-  private static int count(long[] seen) {
-    int n = 0;
-    for (long at : seen) {
-      if (at != 0) {
-        n++;
-      }
+  /**
+   * One round's arrival times by subscriber, and a count of those still waiting: the event loops record without
+   * a lock and the main thread sleeps until the last one (a monitor notified on every arrival had the waiting
+   * thread contend with the readers it measures).
+   */
+  private static final class Arrivals {
+    final AtomicLongArray at;
+    final CountDownLatch all;
+
+    Arrivals(int subscribers) {
+      this.at = new AtomicLongArray(subscribers);
+      this.all = new CountDownLatch(subscribers);
     }
-    return n;
   }
 
 }
