@@ -193,6 +193,9 @@ public final class HttpVerticle extends VerticleBase {
     for (String tier : new String[] {"/api/v1/user/*", "/api/v1/internal/*", "/api/v1/admin/*"}) {
       router.route(tier).handler(credentialTier);
     }
+    // the validate route, the service's hot path: its GET carries no body, so it is mounted here, ahead of the
+    // body steps and the user tier's router, with the tier's guards as its own first steps
+    UserApi.mountMe(router, sessions, userAuthentication, signatures);
     if (limits.limitsPublicRequests()) {
       router.route("/api/v1/public/*").handler(limits::limitPublicRequests);
     }

@@ -9,6 +9,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -31,6 +32,16 @@ final class Routes {
 
   Route get(String path, Handler<RoutingContext> action) {
     return add(HttpMethod.GET, path, action);
+  }
+
+  /**
+   * A GET route whose {@code guards} run first, in order, before the route is named: a tier's authentication,
+   * for a route mounted outside its tier's router (there the guards are the tier router's first route).
+   */
+  Route get(String path, List<Handler<RoutingContext>> guards, Handler<RoutingContext> action) {
+    Route route = router.route(HttpMethod.GET, path);
+    guards.forEach(route::handler);
+    return route.handler(RequestTiming.route(template(HttpMethod.GET, path))).handler(action);
   }
 
   Route post(String path, Handler<RoutingContext> action) {
@@ -58,8 +69,11 @@ final class Routes {
   }
 
   private Route add(HttpMethod method, String path, Handler<RoutingContext> action) {
-    String template = method.name() + " " + prefix + path.replaceAll(":([a-z_]+)", "{$1}");
-    return router.route(method, path).handler(RequestTiming.route(template)).handler(action);
+    return router.route(method, path).handler(RequestTiming.route(template(method, path))).handler(action);
+  }
+
+  private String template(HttpMethod method, String path) {
+    return method.name() + " " + prefix + path.replaceAll(":([a-z_]+)", "{$1}");
   }
 
   /**

@@ -10,8 +10,6 @@ import io.latchkey.session.CachedSession;
 import io.latchkey.session.CreatedSession;
 import io.latchkey.session.Lifetimes;
 import io.latchkey.session.SessionRecord;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -43,34 +41,58 @@ final class Wire {
     return out;
   }
 
-  /**
-   * Each account's identities as JSON bytes, made once per {@link Account} object (the cache replaces an
-   * account's object when it changes, so a stale entry is never found: keys are compared by identity, and
-   * dropped with the object).
-   */
-  private static final Cache<Account, byte[]> IDENTITIES_JSON = Caffeine.newBuilder().weakKeys()
-      .maximumSize(100_000).build();
   private static final byte[] ME_ACCOUNT = "{\"account_id\":\"".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] ME_SESSION = "\",\"session_id\":".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] ME_IDENTITIES = ",\"identities\":".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
+  /** Slots of {@link #ME_PARTS}: a power of two. */
+  private static final int ME_SLOTS = 4096;
+
+  /**
+   * What {@code GET /user/me} says about one {@link Account} object, encoded once: the bytes before the
+   * session id and those after it.
+   */
+  private record MeParts(Account account, byte[] head, byte[] tail) {
+
+    static MeParts of(Account account) {
+      byte[] id = account.accountId().toString().getBytes(StandardCharsets.US_ASCII);
+      byte[] identities = identities(account).toBuffer().getBytes();
+      return new MeParts(account,
+          Buffer.buffer(ME_ACCOUNT.length + id.length + ME_SESSION.length)
+              .appendBytes(ME_ACCOUNT).appendBytes(id).appendBytes(ME_SESSION).getBytes(),
+          Buffer.buffer(ME_IDENTITIES.length + identities.length + 1)
+              .appendBytes(ME_IDENTITIES).appendBytes(identities).appendByte((byte) '}').getBytes());
+    }
+  }
+
+  /**
+   * The {@link MeParts} of recently answered accounts, direct-mapped by account id: a slot holds the parts of
+   * one {@link Account} object and is used only for that same object (the session cache replaces an account's
+   * object whenever it changes, so stale parts are never used), otherwise it is overwritten. Bounded, no lock:
+   * a slot is one reference to an immutable record, so racing writers only cost a re-encoding.
+   */
+  private static final MeParts[] ME_PARTS = new MeParts[ME_SLOTS];
 
   /**
    * {@code GET /user/me}: {@code {"account_id","session_id","identities":[{"kind","subject"}]}}, written as
-   * bytes without building a JSON object per request (the validate route's answer); the identities' part is
-   * encoded once per account.
+   * bytes without building a JSON object per request (the validate route's answer): all but the session id
+   * is encoded once per account object.
    */
   static Buffer meBody(Account account, UUID sessionId) {
-    byte[] identities = IDENTITIES_JSON.get(account, a -> identities(a).toBuffer().getBytes());
-    Buffer body = Buffer.buffer(128 + identities.length);
-    body.appendBytes(ME_ACCOUNT).appendString(account.accountId().toString()).appendBytes(ME_SESSION);
+    int slot = account.accountId().hashCode() & (ME_SLOTS - 1);
+    MeParts parts = ME_PARTS[slot];
+    if (parts == null || parts.account() != account) {
+      parts = MeParts.of(account);
+      ME_PARTS[slot] = parts;
+    }
+    Buffer body = Buffer.buffer(parts.head().length + 38 + parts.tail().length).appendBytes(parts.head());
     if (sessionId == null) {
-      body.appendString("null");
+      body.appendBytes(NULL);
     } else {
       body.appendByte((byte) '"').appendString(sessionId.toString()).appendByte((byte) '"');
     }
-    return body.appendBytes(ME_IDENTITIES).appendBytes(identities).appendByte((byte) '}');
+    return body.appendBytes(parts.tail());
   }
-
 
   /**
    * When an active session may stop being accepted if it is not used again ({@link Lifetimes#expiresAtMs},
