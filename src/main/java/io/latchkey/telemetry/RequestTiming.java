@@ -2,6 +2,7 @@ package io.latchkey.telemetry;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
+import io.latchkey.auth.Caller;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.api.trace.Span;
@@ -94,7 +95,7 @@ public final class RequestTiming implements Handler<RoutingContext> {
     timer(method, route, status).record(nanos, TimeUnit.NANOSECONDS);
     if (accessLog) {
       User user = ctx.user();
-      String account = user == null ? null : user.principal().getString("sub");
+      String account = user == null ? null : Caller.accountIdText(user);
       ACCESS.info("{} {} {} {}", kv("route", route), kv("status", status),
           kv("duration_ms", Math.round(nanos / 10_000.0) / 100.0), kv("account_id", account));
     }
