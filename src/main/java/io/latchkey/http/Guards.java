@@ -19,6 +19,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.AuthorizationHandler;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.handler.SimpleAuthenticationHandler;
+import io.vertx.ext.web.impl.UserContextInternal;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -26,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -55,7 +57,7 @@ final class Guards {
    * (an admin key: 403; anything else: 401), never trusted.
    */
   static Handler<RoutingContext> user(SessionAuthProvider sessions, ApiKeyAuthProvider keys) {
-    return SimpleAuthenticationHandler.create().authenticate(ctx -> guarded(() -> {
+    return authenticating(ctx -> guarded(() -> {
       String asserted = ctx.request().getHeader(USER_ID_HEADER);
       if (asserted == null && ctx.request().getHeader(HttpHeaders.AUTHORIZATION) == null) {
         return sessions.authenticate(new KeyIdCredentials(keyId(ctx)));
@@ -77,6 +79,23 @@ final class Guards {
       }
       return Future.<User>failedFuture(new HttpException(401, "X-User-ID is honoured only with an internal key."));
     }));
+  }
+
+  /**
+   * The user tier's authentication step: {@code step}'s user goes into the routing context and the request
+   * goes on; its failure is the request's failure (an {@link HttpException} keeps its status, anything else
+   * is 401), as with vertx-web's {@code SimpleAuthenticationHandler}. Unlike that handler, it does not pause
+   * and resume the request around the step (a resume schedules a task on the event loop, once per request,
+   * and a user-tier request has no body left to hold back: a body is read before the tier's routes), and it
+   * does not let a CORS preflight through unauthenticated (that is a 401 here, as it was after the handler).
+   * The route-ordering checks vertx-web applies to its own authentication handlers do not apply: this is
+   * the tier's first step on every route it guards.
+   */
+  private static Handler<RoutingContext> authenticating(Function<RoutingContext, Future<User>> step) {
+    return ctx -> step.apply(ctx).onComplete(user -> {
+      ((UserContextInternal) ctx.userContext()).setUser(user);
+      ctx.next();
+    }, failure -> ctx.fail(failure instanceof HttpException http ? http : new HttpException(401, failure)));
   }
 
   /**
