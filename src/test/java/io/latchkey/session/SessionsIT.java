@@ -1,6 +1,7 @@
 package io.latchkey.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.latchkey.account.Identity;
 import io.latchkey.config.AppConfig;
@@ -603,6 +604,27 @@ class SessionsIT {
       Eventually.await(WAIT, () -> SessionNode.failureOf(client.lookup(unknown)),
           f -> f == SessionFailure.DATABASE_UNAVAILABLE, "the negative entry to expire");
     }
+  }
+
+  @Test
+  @DisplayName("a caller holding the shared cache answers a token found unknown itself, without the session verticle")
+  void knownUnknownTokensAreAnsweredWithoutTheHop() throws Exception {
+    SessionCache cache = startNodeWatching(Map.of(), new Metrics(new SimpleMeterRegistry()));
+    SessionService caller = SessionService.create(node.vertx(), Duration.ofSeconds(2), cache, Duration.ofSeconds(60),
+        Lifetimes.NONE);
+    String unknown = Tokens.generate();
+    UUID unknownId = UUID.randomUUID();
+    assertThat(SessionNode.failureOf(caller.lookup(unknown))).isEqualTo(SessionFailure.SESSION_NOT_FOUND);
+    assertThat(SessionNode.failureOf(caller.deviceSession(unknownId))).isEqualTo(SessionFailure.SESSION_NOT_FOUND);
+
+    node.stopVerticle();
+
+    assertThat(SessionNode.failureOf(caller.lookup(unknown))).as("answered from the negative entry")
+        .isEqualTo(SessionFailure.SESSION_NOT_FOUND);
+    assertThat(SessionNode.failureOf(caller.deviceSession(unknownId))).as("answered from the negative entry")
+        .isEqualTo(SessionFailure.SESSION_NOT_FOUND);
+    assertThatThrownBy(() -> caller.lookup(Tokens.generate()).await()).as("a new unknown token needs the verticle")
+        .hasMessageContaining("No handlers");
   }
 
   @Test

@@ -80,7 +80,12 @@ public final class EventBusSessionService implements SessionService {
     }
     CachedSession hit = cache == null ? null : cache.get(hash);
     if (hit == null) {
-      return ask(SessionAddresses.LOOKUP, () -> new Requests.Lookup(hash, cache != null));
+      // a token PostgreSQL did not know within the negative-cache period: the session verticle would answer
+      // from the same entry, so it is answered here, without the hop (a stream of made-up tokens costs the
+      // session verticle nothing)
+      return cache != null && cache.knownUnknown(hash)
+          ? Future.failedFuture(NOT_FOUND)
+          : ask(SessionAddresses.LOOKUP, () -> new Requests.Lookup(hash, cache != null));
     }
     Future<CachedSession> answered = answerHit(hit);
     // not used here for the idle timeout: only PostgreSQL knows whether another node used it since
@@ -94,7 +99,10 @@ public final class EventBusSessionService implements SessionService {
     }
     CachedSession hit = cache == null ? null : cache.device(sessionId);
     if (hit == null) {
-      return ask(SessionAddresses.LOOKUP_DEVICE, () -> new Requests.LookupDevice(sessionId, cache != null));
+      // an id recently found to name no device-bound session, as for tokens above
+      return cache != null && cache.knownUnknownId(sessionId)
+          ? Future.failedFuture(NOT_FOUND)
+          : ask(SessionAddresses.LOOKUP_DEVICE, () -> new Requests.LookupDevice(sessionId, cache != null));
     }
     Future<CachedSession> answered = answerHit(hit);
     return answered != null
